@@ -1,0 +1,3 @@
+from arxiv_digest.cli import main
+
+main()

@@ -1,0 +1,37 @@
+"""One exception family. Every message says what went wrong and how to fix it."""
+
+from __future__ import annotations
+
+# Exit codes of the command-line interface (documented in the README).
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_NO_ANNOUNCEMENT = 3
+
+
+class DigestError(Exception):
+    """Base class: an error the user can act on. ``exit_code`` is what the CLI returns."""
+
+    exit_code = EXIT_ERROR
+
+
+class ConfigError(DigestError):
+    """Configuration or user directory problem."""
+
+
+class InputError(DigestError):
+    """A file or response could not be read (bad JSON, invalid XML, wrong format)."""
+
+
+class NetworkError(DigestError):
+    """The network failed after every retry."""
+
+
+class NoAnnouncementError(DigestError):
+    """The requested date has no arXiv announcement (weekend, holiday, future, not stored)."""
+
+    exit_code = EXIT_NO_ANNOUNCEMENT
+
+
+class StoreError(DigestError):
+    """The local database is unusable (for example written by a newer version)."""

@@ -1,0 +1,236 @@
+"""The one HTTP client. Nothing else in the package talks to the network.
+
+It owns politeness and robustness: a descriptive User-Agent, a minimum interval
+between requests to the same service (arXiv asks for 3 s on its API), timeouts,
+retries with exponential backoff on timeouts, dropped connections, 429 and 5xx
+(honouring ``Retry-After``), and an on-disk cache so a re-run downloads nothing.
+
+Time is injected (``clock`` and ``sleep``) so tests can check the policy without
+waiting for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+from arxiv_digest.errors import NetworkError
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class HttpStatusError(NetworkError):
+    """A response with a non-retryable status; ``body`` keeps what the server said."""
+
+    def __init__(self, message: str, status: int, body: bytes):
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+@dataclass
+class RequestRecord:
+    """One attempt, as seen by the client (times are the injected clock's)."""
+
+    service: str
+    url: str
+    started: float
+    outcome: str  # "200", "429", "timeout", …
+
+
+def full_url(url: str, params: dict[str, str] | None = None) -> str:
+    if not params:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params, safe=',/:')}"
+
+
+class HttpClient:
+    def __init__(
+        self,
+        *,
+        user_agent: str,
+        cache_dir: Path | None = None,
+        timeout: float = 30.0,
+        retries: int = 4,
+        backoff: float = 1.0,
+        max_backoff: float = 120.0,
+        min_intervals: dict[str, float] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        wall_clock: Callable[[], float] = time.time,
+    ):
+        self.cache_dir = cache_dir
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.min_intervals = dict(min_intervals or {})
+        self.clock = clock
+        self.sleep = sleep
+        self.wall_clock = wall_clock
+        self.log: list[RequestRecord] = []
+        self.cache_hits = 0
+        self._last_request: dict[str, float] = {}
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(timeout),
+            headers={"User-Agent": user_agent},
+            follow_redirects=True,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> "HttpClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- public ---------------------------------------------------------------------------
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        service: str = "default",
+        max_age: float | None = None,
+        validate: Callable[[bytes], object] | None = None,
+    ) -> bytes:
+        """GET ``url`` and return the body.
+
+        ``max_age`` (seconds) allows a cached copy that young; ``None`` bypasses the cache.
+        ``validate`` is called on a fresh body before it is cached; if it raises, the
+        body is not cached and the exception propagates.
+        """
+        target = full_url(url, params)
+        if max_age is not None:
+            cached = self._cache_read(target, max_age)
+            if cached is not None:
+                self.cache_hits += 1
+                return cached
+        body = self._fetch(target, service)
+        if validate is not None:
+            validate(body)
+        if max_age is not None:
+            self._cache_write(target, body)
+        return body
+
+    def forget(self, url: str, params: dict[str, str] | None = None) -> None:
+        """Drop a cached response (for example one that later turned out unusable)."""
+        path = self._cache_path(full_url(url, params))
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+    # -- network --------------------------------------------------------------------------
+
+    def _wait_turn(self, service: str) -> None:
+        interval = self.min_intervals.get(service, 0.0)
+        last = self._last_request.get(service)
+        if interval and last is not None:
+            delay = last + interval - self.clock()
+            if delay > 0:
+                self.sleep(delay)
+
+    def _fetch(self, url: str, service: str) -> bytes:
+        problem = ""
+        for attempt in range(self.retries + 1):
+            self._wait_turn(service)
+            started = self.clock()
+            response: httpx.Response | None = None
+            try:
+                response = self._client.get(url)
+                response.read()
+            except httpx.TimeoutException:
+                problem = "timed out"
+            except httpx.TransportError as exc:  # refused, reset, truncated body …
+                problem = f"connection failed ({type(exc).__name__})"
+            self._last_request[service] = self.clock()
+            outcome = str(response.status_code) if response is not None else problem
+            self.log.append(RequestRecord(service, url, started, outcome))
+            retry_after: float | None = None
+            if response is not None:
+                if response.status_code == 200:
+                    return response.content
+                if response.status_code not in RETRY_STATUSES:
+                    raise HttpStatusError(
+                        f"GET {url} answered HTTP {response.status_code}; not retrying "
+                        "(check the URL or id)", response.status_code, response.content)
+                problem = f"HTTP {response.status_code}"
+                retry_after = parse_retry_after(response.headers.get("Retry-After"),
+                                                self.wall_clock())
+            if attempt == self.retries:
+                break
+            wait = min(self.backoff * (2 ** attempt), self.max_backoff)
+            if retry_after is not None:
+                if retry_after > self.max_backoff:
+                    raise NetworkError(
+                        f"GET {url}: the server asks to wait {retry_after:.0f} s (Retry-After); "
+                        "giving up for now, try again later")
+                wait = max(wait, retry_after)
+            self.sleep(wait)
+        raise NetworkError(
+            f"GET {url} failed after {self.retries + 1} attempts (last: {problem}); "
+            "check the network or try again later")
+
+    # -- cache ----------------------------------------------------------------------------
+
+    def _cache_path(self, url: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        digest = hashlib.sha256(url.encode()).hexdigest()
+        return self.cache_dir / digest[:2] / f"{digest}.cache"
+
+    def _cache_read(self, url: str, max_age: float) -> bytes | None:
+        path = self._cache_path(url)
+        if path is None or not path.exists():
+            return None
+        try:
+            raw = path.read_bytes()
+            header, _, body = raw.partition(b"\n")
+            meta = json.loads(header)
+        except (OSError, ValueError):
+            return None
+        if meta.get("url") != url or self.wall_clock() - meta.get("fetched_at", 0) > max_age:
+            return None
+        return body
+
+    def _cache_write(self, url: str, body: bytes) -> None:
+        path = self._cache_path(url)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = json.dumps({"url": url, "fetched_at": self.wall_clock()}).encode()
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(header + b"\n" + body)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - now)

@@ -1,0 +1,87 @@
+"""Pipeline stage 1: read a day from a source and put it in the store."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from arxiv_digest.announcements import check_listing_date, describe, latest_listing_date
+from arxiv_digest.config import Settings
+from arxiv_digest.errors import DigestError, InputError
+from arxiv_digest.http import HttpClient
+from arxiv_digest.models import IngestReport, Listing, SourceResult
+from arxiv_digest.sources import ProgressFn, open_replay
+from arxiv_digest.sources.live import LiveArxiv
+from arxiv_digest.store import Store
+
+
+def make_client(settings: Settings, **overrides) -> HttpClient:
+    options = dict(
+        user_agent=settings.user_agent, cache_dir=settings.cache_dir,
+        timeout=settings.http_timeout, retries=settings.http_retries,
+        min_intervals={"arxiv-api": settings.api_min_interval,
+                       "arxiv-feed": settings.feed_min_interval},
+    )
+    options.update(overrides)
+    return HttpClient(**options)
+
+
+def ingest_file(settings: Settings, store: Store, path: Path, day: date | None = None, *,
+                strict: bool = False, now: datetime | None = None,
+                progress: ProgressFn | None = None) -> IngestReport:
+    """Replay a JSONL listing file or a saved feed into the store."""
+    source = open_replay(Path(path))
+    result = source.read(day, settings.categories, progress)
+    check_listing_date(result.listing.date, now or datetime.now(timezone.utc), settings.holidays)
+    return _save(store, result, strict)
+
+
+def ingest_live(settings: Settings, store: Store, client: HttpClient, day: date | None = None, *,
+                strict: bool = False, now: datetime | None = None,
+                progress: ProgressFn | None = None) -> IngestReport:
+    """Fetch a day from arXiv (feeds, then the export API) into the store."""
+    now = now or datetime.now(timezone.utc)
+    if day is None:
+        day = latest_listing_date(now, settings.holidays)
+    check_listing_date(day, now, settings.holidays)
+    result = LiveArxiv(settings, client, now).read(day, settings.categories, progress)
+    return _save(store, result, strict)
+
+
+def _save(store: Store, result: SourceResult, strict: bool) -> IngestReport:
+    listing = result.listing
+    if strict and result.problems:
+        shown = "\n  ".join(str(p) for p in result.problems[:20])
+        raise InputError(f"{len(result.problems)} problem(s) in {result.origin} and --strict is "
+                         f"set; nothing was stored:\n  {shown}")
+    if not listing.entries:
+        raise InputError(f"{result.origin}: no papers listed in {', '.join(listing.categories)} "
+                         f"for {listing.date}; nothing was stored")
+    saved = store.save_listing(listing, result.origin)
+    return IngestReport(
+        date=listing.date, origin=result.origin, papers=len(listing.papers()),
+        entries=len(listing.entries), counts=listing.counts(), problems=result.problems,
+        new_versions=saved.new_versions, unchanged=not saved.changed,
+    )
+
+
+def read_listing(settings: Settings, store: Store, day: date | None = None) -> Listing:
+    """A stored day's listing for the configured categories, or a clear error."""
+    categories = settings.categories
+    stored_dates = store.listing_dates(categories)
+    if day is None:
+        if not stored_dates:
+            raise DigestError("the store holds no listing yet; run `arxiv-digest ingest` "
+                              "(live) or `arxiv-digest ingest --input FILE`")
+        day = stored_dates[-1]
+    stored = set(store.stored_categories(day))
+    if not stored & set(categories):
+        check_listing_date(day, datetime.now(timezone.utc), settings.holidays)
+        before = [d for d in stored_dates if d < day]
+        after = [d for d in stored_dates if d > day]
+        near = [describe(d) for d in (before[-1:] + after[:1])]
+        hint = f"; stored listings nearest to it: {' and '.join(near)}" if near else ""
+        raise DigestError(f"no listing for {describe(day)} in the store{hint}. Fetch it with "
+                          f"`arxiv-digest ingest --date {day}` or replay a file with --input")
+    return store.load_listing(day, [c for c in categories if c in stored])
+

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from arxiv_digest.config import Settings, load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def find_shared() -> Path | None:
+    override = os.environ.get("ARXIV_DIGEST_SHARED")
+    candidate = Path(override) if override else REPO.parent / "shared"
+    return candidate if (candidate / "data" / "arxiv").is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared data directory; skipped when absent, except under CI=true."""
+    found = find_shared()
+    if found is None:
+        message = ("shared data not found: set ARXIV_DIGEST_SHARED or place the shared "
+                   "folder beside the repository (../shared)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " — required under CI=true")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture
+def day_file(shared):
+    def get(day: str) -> Path:
+        return shared / "data" / "arxiv" / f"{day}.jsonl"
+    return get
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "home"
+    monkeypatch.setenv("ARXIV_DIGEST_HOME", str(path))
+    for var in ("ARXIV_DIGEST_CATEGORIES", "ARXIV_DIGEST_FEED_URL", "ARXIV_DIGEST_API_URL"):
+        monkeypatch.delenv(var, raising=False)
+    return path
+
+
+@pytest.fixture
+def settings(home) -> Settings:
+    return load_settings(home)
+
+
+class FakeClock:
+    """Monotonic clock + sleep that advance instantly and record every wait."""
+
+    def __init__(self, start: float = 1000.0):
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
