@@ -101,3 +101,30 @@ def test_readme_test_command_is_what_ci_runs():
     match = re.search(r"<!-- test-command -->\s*```(?:sh|bash)?\n(.+?)\n```", readme, re.S)
     assert match, "README lacks the marked test command"
     assert match.group(1).strip() in ci
+
+
+def test_live_ingest_from_the_command_line(home, tmp_path):
+    """`ingest` with no --input fetches the latest announcement (here from a loopback arXiv)."""
+    from datetime import datetime, timezone
+
+    from arxiv_digest.announcements import latest_listing_date
+    from fake_arxiv import FakeArxiv
+    from test_live import synthetic_day
+
+    day = latest_listing_date(datetime.now(timezone.utc))
+    server = FakeArxiv().start()
+    try:
+        server.serve_day(day, synthetic_day(40))
+        env = dict(os.environ, ARXIV_DIGEST_HOME=str(home),
+                   ARXIV_DIGEST_FEED_URL=server.url + "/atom/{category}",
+                   ARXIV_DIGEST_API_URL=server.url + "/api/query")
+        proc = subprocess.run([sys.executable, "-m", "arxiv_digest", "ingest"], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert f"{day}: 41 papers stored from arXiv feeds + export API" in proc.stderr
+        again = subprocess.run([sys.executable, "-m", "arxiv_digest", "ingest"], env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert "unchanged" in again.stderr
+        assert len(server.api_requests()) == 1     # the re-run was served from the cache
+    finally:
+        server.stop()
