@@ -1,0 +1,84 @@
+"""Topic relevance: is a paper about the profile's topic, and does it advance the
+topic itself (``core``) or use it as a tool (``application``)?
+
+Evidence is counted phrase by phrase, each phrase once per field with a small
+bonus for repeats (capped, so stuffing a keyword gains nothing), and title phrases
+count only when the abstract is about the topic too (a title of buzzwords alone
+gains nothing). Exclusion phrases (other senses of the topic's words) cancel the
+weak evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from arxiv_digest.models import Paper
+from arxiv_digest.topics import Profile
+from arxiv_digest.topics.terms import TermSet
+
+CORE, APPLICATION, NOT_RELEVANT = "core", "application", "not_relevant"
+STRONG = 2.5   # a topic phrase at least this heavy is unambiguous
+
+
+@dataclass
+class Relevance:
+    tier: str
+    value: float          # graded score in [0, 1]
+    topic: float          # raw topic evidence
+    core: float
+    application: float
+    terms: list[str]      # the strongest topic phrases found
+    reason: str
+
+    @property
+    def passes(self) -> bool:
+        return self.tier != NOT_RELEVANT
+
+
+def _evidence(terms: TermSet, title: Counter, abstract: Counter, profile: Profile,
+              only=None) -> float:
+    """Abstract phrases count with capped repeats; title phrases count ``title_factor``
+    times when the abstract supports the topic, else only the strongest one, once."""
+    def weight(phrase: str) -> float:
+        w = terms.weights[phrase]
+        return w if only is None or only(w) else 0.0
+
+    total = 0.0
+    for phrase, n in abstract.items():
+        total += weight(phrase) * (1 + 0.5 * (min(n, profile.max_repeats) - 1))
+    if total > 0:
+        total += sum(weight(p) for p in title) * profile.title_factor
+    elif title:
+        total = max(weight(p) for p in title)
+    return total
+
+
+def assess(paper: Paper, profile: Profile) -> Relevance:
+    title_text, abstract_text = paper.title, paper.abstract
+    t_topic, a_topic = profile.topic.count(title_text), profile.topic.count(abstract_text)
+    excluded = profile.exclude.count(title_text) + profile.exclude.count(abstract_text)
+    strong_only = (lambda w: w >= STRONG) if excluded else None
+    topic = _evidence(profile.topic, t_topic, a_topic, profile, strong_only)
+    ranked = sorted(set(t_topic) | set(a_topic), key=lambda p: (-profile.topic.weights[p], p))
+    if topic < profile.pass_score:
+        why = (f"another sense of the topic's words ({', '.join(sorted(excluded))})"
+               if excluded else
+               f"too little topic evidence ({topic:.1f} < {profile.pass_score:g})")
+        return Relevance(NOT_RELEVANT, 0.0, topic, 0.0, 0.0, ranked[:3],
+                         f"not about {profile.title.lower()}: {why}")
+    core = _evidence(profile.core, profile.core.count(title_text),
+                     profile.core.count(abstract_text), profile)
+    app = _evidence(profile.application, profile.application.count(title_text),
+                    profile.application.count(abstract_text), profile)
+    strength = 1 - math.exp(-topic / 8)
+    coreness = core / (core + app) if core + app else 0.5
+    names = ", ".join(ranked[:3])
+    if coreness >= 0.5:
+        value = 0.55 + 0.45 * strength * (0.5 + 0.5 * coreness)
+        return Relevance(CORE, round(value, 4), topic, core, app, ranked[:3],
+                         f"advances {profile.title.lower()} ({names})")
+    value = 0.2 + 0.3 * strength * (0.5 + 0.5 * (1 - coreness))
+    return Relevance(APPLICATION, round(value, 4), topic, core, app, ranked[:3],
+                     f"applies {profile.title.lower()} to a domain task ({names})")
