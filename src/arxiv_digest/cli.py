@@ -146,6 +146,114 @@ def listing(ctx, day, categories, as_json) -> None:
     Console().print(table)
 
 
+profile_option = click.option("--profile", "profile_name", metavar="NAME|PATH",
+                              help="Topic profile (default: diffusion). See `arxiv-digest profiles`.")
+
+
+def _profile(ctx: click.Context, name: str | None):
+    from arxiv_digest.topics import load_profile
+
+    return load_profile(name, ctx.obj["settings"].home)
+
+
+@cli.command()
+@click.pass_context
+def profiles(ctx) -> None:
+    """List the topic profiles available (built-in and in the data directory)."""
+    from arxiv_digest.topics import DEFAULT_PROFILE, available_profiles, load_profile
+
+    home = ctx.obj["settings"].home
+    for name, origin in available_profiles(home).items():
+        profile = load_profile(name, home)
+        mark = " (default)" if name == DEFAULT_PROFILE else ""
+        click.echo(f"{name}{mark}: {profile.title} — {', '.join(profile.categories)} [{origin}]")
+
+
+@cli.command()
+@click.option("--date", "day", callback=_date, metavar="YYYY-MM-DD",
+              help="Listing date (default: the latest stored, or the input file's).")
+@click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Ingest this replay file first (same rules as `ingest --input`).")
+@profile_option
+@click.option("--top", type=click.IntRange(min=1), help="Show only the best N.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable ranking.")
+@click.pass_context
+def rank(ctx, day, inputs, profile_name, top, as_json) -> None:
+    """Rank a day's on-topic papers, with every signal's value and reason."""
+    from arxiv_digest.pipeline import rank_day
+    from arxiv_digest.store import Store
+
+    profile = _profile(ctx, profile_name)
+    with Store(ctx.obj["settings"].db_path) as store:
+        ranking = rank_day(ctx.obj["settings"], store, profile, day, list(inputs))
+    if as_json:
+        click.echo(json.dumps(ranking.to_json(top), indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    names = list(profile.weights)
+    table = Table(title=f"{profile.title}: {ranking.date} — {ranking.pool} on-topic papers "
+                        f"of {ranking.considered}")
+    table.add_column("#", justify="right")
+    table.add_column("paper", max_width=28, overflow="ellipsis", no_wrap=True)
+    table.add_column("id", no_wrap=True, min_width=10)
+    for column in ["score", *names]:
+        table.add_column(column[:5], justify="right")
+    for candidate in ranking.candidates[:top]:
+        values = [f"{candidate.signals[n].value:.2f}" if candidate.signals.get(n) else "–"
+                  for n in names]
+        table.add_row(str(candidate.rank), candidate.short_name, candidate.paper.id,
+                      f"{candidate.score:.3f}", *values)
+    Console().print(table)
+
+
+@cli.command()
+@click.argument("paper_id")
+@click.option("--date", "day", callback=_date, metavar="YYYY-MM-DD",
+              help="Listing date (default: the latest stored).")
+@profile_option
+@click.pass_context
+def explain(ctx, paper_id, day, profile_name) -> None:
+    """Why a paper ranks where it does, signal by signal."""
+    from arxiv_digest.explain import explain_paper
+    from arxiv_digest.store import Store
+
+    profile = _profile(ctx, profile_name)
+    with Store(ctx.obj["settings"].db_path) as store:
+        click.echo(explain_paper(ctx.obj["settings"], store, profile, paper_id, day))
+
+
+@cli.command(name="eval")
+@click.option("--picks", "picks_path", required=True,
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Editor's picks: {\"days\": {DATE: {\"picks\": [ids], \"listing\": file}}}.")
+@profile_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable scores.")
+@click.pass_context
+def evaluate_command(ctx, picks_path, profile_name, as_json) -> None:
+    """Score the ranking against an editor's picks: hits in our top 5 and top 10."""
+    from arxiv_digest.evaluate import evaluate
+    from arxiv_digest.store import Store
+
+    profile = _profile(ctx, profile_name)
+    with Store(ctx.obj["settings"].db_path) as store:
+        scores = evaluate(ctx.obj["settings"], store, profile, picks_path)
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in scores], indent=2))
+        return
+    for score in scores:
+        ranks = ", ".join(f"{pid}: {r if r is not None else 'not in pool'}"
+                          for pid, r in score.ranks.items())
+        click.echo(f"{score.day}: {score.in_top5}/5 in our top 5, {score.in_top10}/5 in our "
+                   f"top 10 (random from the pool of {score.pool}: {score.random_top5:.2f} and "
+                   f"{score.random_top10:.2f})\n  ranks — {ranks}")
+    if scores:
+        n = len(scores)
+        click.echo(f"mean: {sum(s.in_top5 for s in scores) / n:.1f} in top 5, "
+                   f"{sum(s.in_top10 for s in scores) / n:.1f} in top 10 over {n} day(s)")
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="arxiv-digest", standalone_mode=False)

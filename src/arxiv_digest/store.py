@@ -82,8 +82,26 @@ def _migration_0001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_0002_relevance_cache(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE relevance_cache (
+            profile TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,      -- the profile text's hash: edits invalidate
+            paper_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            tier TEXT NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (profile, paper_id, version)
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", _migration_0001_initial),
+    ("0002_relevance_cache", _migration_0002_relevance_cache),
 ]
 
 _PAPER_FIELDS = ("title", "authors", "abstract", "categories", "comment", "journal_ref", "doi",
@@ -299,6 +317,46 @@ class Store:
         order = {cat: i for i, cat in enumerate(categories)}
         listing.entries.sort(key=lambda e: order[e.category])
         return listing
+
+    def papers_listed_between(self, start: date, end: date, categories: list[str]) -> list[Paper]:
+        """Papers (newest known version) listed in ``categories`` between two dates, inclusive."""
+        if not categories:
+            return []
+        marks = ",".join("?" * len(categories))
+        rows = self.conn.execute(
+            f"SELECT * FROM papers WHERE id IN (SELECT paper_id FROM listing_entries "
+            f"WHERE date BETWEEN ? AND ? AND category IN ({marks})) ORDER BY id",
+            (start.isoformat(), end.isoformat(), *categories))
+        return [_paper(r) for r in rows]
+
+    def previous_versions(self, papers: list[Paper]) -> dict[str, Paper]:
+        """For each paper, the newest stored version older than the given one."""
+        result = {}
+        for paper in papers:
+            row = self.conn.execute(
+                "SELECT * FROM paper_versions WHERE id = ? AND version < ? "
+                "ORDER BY version DESC LIMIT 1", (paper.id, paper.version)).fetchone()
+            if row is not None:
+                result[paper.id] = _paper(row)
+        return result
+
+    def cached_relevance(self, profile: str, fingerprint: str,
+                         papers: list[Paper]) -> dict[str, str]:
+        """Relevance tiers computed earlier for these paper versions under this profile text."""
+        wanted = {(p.id, p.version) for p in papers}
+        rows = self.conn.execute(
+            "SELECT paper_id, version, tier FROM relevance_cache WHERE profile = ? "
+            "AND fingerprint = ?", (profile, fingerprint))
+        return {r[0]: r[2] for r in rows if (r[0], r[1]) in wanted}
+
+    def save_relevance(self, profile: str, fingerprint: str,
+                       rows: list[tuple[str, int, str, float]]) -> None:
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO relevance_cache VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+                "(profile, paper_id, version) DO UPDATE SET fingerprint = excluded.fingerprint, "
+                "tier = excluded.tier, value = excluded.value",
+                [(profile, fingerprint, *row) for row in rows])
 
     def paper(self, paper_id: str) -> Paper | None:
         row = self.conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()

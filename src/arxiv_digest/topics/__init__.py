@@ -8,12 +8,13 @@ a path. See ``profiles/diffusion.toml`` for the format.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from arxiv_digest.errors import ConfigError
-from arxiv_digest.topics.terms import TermSet
+from arxiv_digest.topics.terms import PhraseIndex, TermSet
 
 DEFAULT_PROFILE = "diffusion"
 
@@ -34,7 +35,11 @@ class Profile:
     title_factor: float = 2.0
     max_repeats: int = 3
     source: str = ""
-    extra: dict = field(default_factory=dict)
+    fingerprint: str = ""             # changes whenever the profile's text changes
+
+    def __post_init__(self):
+        self.index = PhraseIndex({"topic": self.topic, "core": self.core,
+                                  "application": self.application, "exclude": self.exclude})
 
 
 def _builtin_dir():
@@ -122,4 +127,5 @@ def parse_profile(text: str, where: str) -> Profile:
         title_factor=float(relevance.get("title_factor", 2.0)),
         max_repeats=int(relevance.get("max_repeats", 3)),
         source=where,
+        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
     )

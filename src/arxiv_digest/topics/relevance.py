@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from arxiv_digest.models import Paper
 from arxiv_digest.topics import Profile
-from arxiv_digest.topics.terms import TermSet
+from arxiv_digest.topics.terms import TermSet, tokens
 
 CORE, APPLICATION, NOT_RELEVANT = "core", "application", "not_relevant"
 STRONG = 2.5   # a topic phrase at least this heavy is unambiguous
+STUFFING_REPEATS = 8
+STUFFING_DENSITY = 0.12
 
 
 @dataclass
@@ -48,17 +50,30 @@ def _evidence(terms: TermSet, title: Counter, abstract: Counter, profile: Profil
     total = 0.0
     for phrase, n in abstract.items():
         total += weight(phrase) * (1 + 0.5 * (min(n, profile.max_repeats) - 1))
+    # A title names its subject once: only its strongest phrase counts, so a title
+    # strung from buzzwords weighs no more than an honest one.
+    strongest = max((weight(p) for p in title), default=0.0)
     if total > 0:
-        total += sum(weight(p) for p in title) * profile.title_factor
-    elif title:
-        total = max(weight(p) for p in title)
+        total += strongest * profile.title_factor
+    else:
+        total = strongest
     return total
 
 
+def stuffed(abstract: Counter, n_tokens: int) -> bool:
+    """Keyword stuffing: one topic phrase over and over, or topic phrases as a large
+    share of the words. Honest abstracts stay far below both limits."""
+    hits = sum(abstract.values())
+    return any(n > STUFFING_REPEATS for n in abstract.values()) or (
+        n_tokens >= 60 and hits / n_tokens > STUFFING_DENSITY)
+
+
 def assess(paper: Paper, profile: Profile) -> Relevance:
-    title_text, abstract_text = paper.title, paper.abstract
-    t_topic, a_topic = profile.topic.count(title_text), profile.topic.count(abstract_text)
-    excluded = profile.exclude.count(title_text) + profile.exclude.count(abstract_text)
+    abstract_tokens = tokens(paper.abstract)
+    title = profile.index.count(tokens(paper.title))
+    abstract = profile.index.count(abstract_tokens)
+    t_topic, a_topic = title["topic"], abstract["topic"]
+    excluded = title["exclude"] + abstract["exclude"]
     strong_only = (lambda w: w >= STRONG) if excluded else None
     topic = _evidence(profile.topic, t_topic, a_topic, profile, strong_only)
     ranked = sorted(set(t_topic) | set(a_topic), key=lambda p: (-profile.topic.weights[p], p))
@@ -68,17 +83,19 @@ def assess(paper: Paper, profile: Profile) -> Relevance:
                f"too little topic evidence ({topic:.1f} < {profile.pass_score:g})")
         return Relevance(NOT_RELEVANT, 0.0, topic, 0.0, 0.0, ranked[:3],
                          f"not about {profile.title.lower()}: {why}")
-    core = _evidence(profile.core, profile.core.count(title_text),
-                     profile.core.count(abstract_text), profile)
-    app = _evidence(profile.application, profile.application.count(title_text),
-                    profile.application.count(abstract_text), profile)
-    strength = 1 - math.exp(-topic / 8)
+    core = _evidence(profile.core, title["core"], abstract["core"], profile)
+    app = _evidence(profile.application, title["application"], abstract["application"], profile)
+    strength = 1 - math.exp(-topic / 10)
+    if stuffed(a_topic, len(abstract_tokens)):
+        # Stuffing buys nothing: the paper keeps the weakest standing that still passes.
+        return Relevance(APPLICATION, 0.1, topic, core, app, ranked[:3],
+                         "keyword stuffing in the abstract: topic evidence discounted")
     coreness = core / (core + app) if core + app else 0.5
     names = ", ".join(ranked[:3])
     if coreness >= 0.5:
-        value = 0.55 + 0.45 * strength * (0.5 + 0.5 * coreness)
+        value = 0.4 + 0.6 * strength * (0.4 + 0.6 * coreness)
         return Relevance(CORE, round(value, 4), topic, core, app, ranked[:3],
                          f"advances {profile.title.lower()} ({names})")
-    value = 0.2 + 0.3 * strength * (0.5 + 0.5 * (1 - coreness))
+    value = 0.1 + 0.3 * strength * (0.5 + 0.5 * (1 - coreness))
     return Relevance(APPLICATION, round(value, 4), topic, core, app, ranked[:3],
                      f"applies {profile.title.lower()} to a domain task ({names})")

@@ -1,0 +1,58 @@
+"""``explain``: a paper's ranking, signal by signal, or why it is not ranked at all."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from arxiv_digest.config import Settings
+from arxiv_digest.errors import DigestError
+from arxiv_digest.models import split_arxiv_id
+from arxiv_digest.pipeline import rank_day
+from arxiv_digest.rank import combine
+from arxiv_digest.store import Store
+from arxiv_digest.topics import Profile
+from arxiv_digest.topics.relevance import assess
+
+
+def explain_paper(settings: Settings, store: Store, profile: Profile, raw_id: str,
+                  day: date | None) -> str:
+    try:
+        paper_id, _ = split_arxiv_id(raw_id)
+    except ValueError as exc:
+        raise DigestError(f"{exc}; give an id such as 2606.24888") from None
+    ranking = rank_day(settings, store, profile, day)
+    lines = []
+    for candidate in ranking.candidates:
+        if candidate.paper.id != paper_id:
+            continue
+        paper = candidate.paper
+        lines.append(f"{paper.id}v{paper.version} — {candidate.short_name}: {paper.title}")
+        lines.append(f"rank {candidate.rank} of {ranking.pool} on-topic papers "
+                     f"({profile.name}, {ranking.date}); score {candidate.score:.3f}")
+        if candidate.news:
+            lines.append(f"replacement with news: {candidate.news}")
+        total = sum(w for n, w in profile.weights.items() if candidate.signals.get(n))
+        for name, weight in profile.weights.items():
+            value = candidate.signals.get(name)
+            if value is None:
+                lines.append(f"  {name:<10} —     (no data; left out of the average)")
+                continue
+            share = weight * value.value / total if total else 0.0
+            lines.append(f"  {name:<10} {value.value:.2f} × weight {weight:.2f} "
+                         f"-> {share:.3f}  {value.reason}")
+        assert abs(combine(candidate.signals, profile.weights) - candidate.score) < 1e-9
+        if candidate.rank > 1:
+            above = ranking.candidates[candidate.rank - 2]
+            lines.append(f"next above: #{above.rank} {above.short_name} ({above.paper.id}) "
+                         f"at {above.score:.3f}")
+        return "\n".join(lines)
+    listing_papers = {p.id: p for p in store.load_listing(ranking.date, profile.categories).papers()}
+    paper = listing_papers.get(paper_id)
+    if paper is None:
+        raise DigestError(f"{paper_id} is not in the {', '.join(profile.categories)} listing "
+                          f"of {ranking.date}")
+    verdict = assess(paper, profile)
+    if verdict.passes:
+        return (f"{paper_id} is a replacement whose comment announces no new acceptance, so "
+                f"it is not a candidate on {ranking.date}")
+    return f"{paper_id} is not ranked on {ranking.date}: {verdict.reason}"

@@ -1,0 +1,47 @@
+"""LaTeX in titles and abstracts, rendered as plain text.
+
+Only math segments (``$…$``, ``\\(…\\)``) and a few text-mode commands are
+rendered (with pylatexenc); everything else is left as written, so a literal ``%``
+in an abstract is never taken for a LaTeX comment.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)", re.S)
+_TEXT_COMMANDS = re.compile(r"\\(?:textbf|textit|emph|texttt|textrm|textsc|underline|mathrm)\{([^{}]*)\}")
+_ESCAPES = {r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#", r"\$": "$", "~": " ", "``": "\u201c",
+            "''": "\u201d", "--": "\u2013"}
+_ESCAPE_RE = re.compile("|".join(re.escape(k) for k in sorted(_ESCAPES, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+def _math_to_text(math: str) -> str:
+    source = re.sub(r"(?<!\\)%", r"\\%", math)
+    try:
+        text = _converter().latex_to_text(source)
+    except Exception:  # pylatexenc raises assorted errors on malformed input; keep the source
+        return math.strip()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def has_latex(text: str) -> bool:
+    return "$" in text or "\\" in text
+
+
+def latex_to_text(text: str) -> str:
+    """``we prove $\\Omega(1/T)$ and a $2\\times$ speed-up`` -> ``we prove Ω(1/T) and a 2× speed-up``."""
+    if not text or not has_latex(text) and "--" not in text and "~" not in text:
+        return text
+    out = _MATH.sub(lambda m: _math_to_text(next(g for g in m.groups() if g is not None)), text)
+    out = _TEXT_COMMANDS.sub(r"\1", out)
+    out = _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], out)
+    return re.sub(r"[ \t]{2,}", " ", out)

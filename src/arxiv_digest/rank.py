@@ -1,0 +1,140 @@
+"""Pipeline stage: a stored listing -> an ordered, explained shortlist for a profile.
+
+Filter (topic relevance) -> signals (registered by name, weighted by the profile)
+-> one score per paper -> rank, with deterministic tie-breaking (score, then
+relevance, then arXiv id). Replacements enter only when they carry news.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from arxiv_digest import claims as claims_module
+from arxiv_digest import signals as signal_registry
+from arxiv_digest.claims import Claim
+from arxiv_digest.models import Listing, Paper
+from arxiv_digest.shortnames import short_name
+from arxiv_digest.signals import DayContext, SignalValue
+from arxiv_digest.signals.venue import peer_review
+from arxiv_digest.topics import Profile
+from arxiv_digest.topics.relevance import Relevance, assess
+
+_TYPE_ORDER = {"new": 0, "cross": 1, "replace": 2, "replace-cross": 3}
+
+
+@dataclass
+class Candidate:
+    paper: Paper
+    announce_type: str               # the most direct type across the listing categories
+    listed_in: list[str]
+    relevance: Relevance
+    short_name: str
+    claims: list[Claim]
+    signals: dict[str, SignalValue | None] = field(default_factory=dict)
+    score: float = 0.0
+    rank: int = 0
+    news: str | None = None          # why a replacement is a candidate
+
+    def to_json(self) -> dict:
+        data = {
+            "rank": self.rank, "id": self.paper.id, "version": self.paper.version,
+            "short_name": self.short_name, "title": self.paper.title,
+            "score": round(self.score, 4), "tier": self.relevance.tier,
+            "announce_type": self.announce_type,
+            "signals": {name: ({"value": s.value, "reason": s.reason} if s else None)
+                        for name, s in self.signals.items()},
+        }
+        if self.news:
+            data["news"] = self.news
+        return data
+
+
+@dataclass
+class Ranking:
+    date: date
+    profile: str
+    considered: int                  # papers looked at (replacements without news excluded)
+    replacements_without_news: int
+    candidates: list[Candidate]
+
+    @property
+    def pool(self) -> int:
+        return len(self.candidates)
+
+    def to_json(self, top: int | None = None) -> dict:
+        chosen = self.candidates if top is None else self.candidates[:top]
+        return {"date": self.date.isoformat(), "profile": self.profile, "pool": self.pool,
+                "candidates": [c.to_json() for c in chosen]}
+
+
+def replacement_news(paper: Paper, previous: Paper | None) -> str | None:
+    """A revision is news when its comment announces an acceptance the previous version's
+    comment did not (or, with no previous version known, any acceptance)."""
+    now = peer_review(paper.comment, paper.journal_ref)
+    if now.status != "accepted":
+        return None
+    if previous is not None:
+        before = peer_review(previous.comment, previous.journal_ref)
+        if before.status == "accepted" and before.venue == now.venue:
+            return None
+        return f"v{paper.version}: {now.label} (new since v{previous.version})"
+    return f"v{paper.version}: {now.label}"
+
+
+def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None = None,
+                 previous_versions: dict[str, Paper] | None = None) -> Ranking:
+    """Rank a listing. ``history`` holds earlier days' on-topic papers (may be empty)."""
+    previous_versions = previous_versions or {}
+    types: dict[str, list[str]] = {}
+    listed: dict[str, list[str]] = {}
+    for entry in listing.entries:
+        types.setdefault(entry.paper.id, []).append(entry.announce_type)
+        listed.setdefault(entry.paper.id, []).append(entry.category)
+    pool: list[Candidate] = []
+    without_news = 0
+    for paper in listing.papers():
+        announce = min(types[paper.id], key=_TYPE_ORDER.__getitem__)
+        news = None
+        if announce in ("replace", "replace-cross"):
+            news = replacement_news(paper, previous_versions.get(paper.id))
+            if news is None:
+                without_news += 1
+                continue
+        relevance = assess(paper, profile)
+        if not relevance.passes:
+            continue
+        pool.append(Candidate(paper, announce, listed[paper.id], relevance, short_name(paper),
+                              claims_module.extract(paper), news=news))
+    ctx = DayContext(
+        day=listing.date, profile=profile, papers=[c.paper for c in pool],
+        relevance={c.paper.id: c.relevance for c in pool},
+        claims={c.paper.id: c.claims for c in pool}, history=list(history or []),
+        previous_versions=previous_versions)
+    for name in profile.weights:
+        values = signal_registry.get(name)(ctx)
+        for candidate in pool:
+            candidate.signals[name] = values.get(candidate.paper.id)
+    for candidate in pool:
+        candidate.score = combine(candidate.signals, profile.weights)
+    pool.sort(key=lambda c: (-round(c.score, 6), -c.relevance.value, c.paper.id))
+    for i, candidate in enumerate(pool, start=1):
+        candidate.rank = i
+    return Ranking(listing.date, profile.name, len(listing.papers()) - without_news, without_news,
+                   pool)
+
+
+def combine(values: dict[str, SignalValue | None], weights: dict[str, float]) -> float:
+    """Weighted mean over the signals that have a value for this paper."""
+    total = weight_sum = 0.0
+    for name, weight in weights.items():
+        value = values.get(name)
+        if value is None or weight <= 0:
+            continue
+        total += weight * value.value
+        weight_sum += weight
+    return total / weight_sum if weight_sum else 0.0
+
+
+def history_window(day: date, days: int = 120) -> tuple[date, date]:
+    return day - timedelta(days=days), day - timedelta(days=1)

@@ -1,0 +1,84 @@
+"""A paper's short name: the name it gives itself, else a compact phrase of its title.
+
+In order: a short head before the title's colon (``SLIM-RL: …``), a name the abstract
+introduces (``we introduce X``, ``called X``), an acronym defined in the title or the
+abstract (``Expansion Attention (EA)``), else the title's first words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from arxiv_digest.latex import latex_to_text
+from arxiv_digest.models import Paper
+
+_NAMEISH = re.compile(r"^[A-Za-z0-9][\w\-+.'\u00c0-\u024f]*(?:[ \-][A-Z0-9][\w\-+.]*){0,2}$")
+_INTRODUCE = re.compile(
+    r"\b(?:we|this paper|this work|here we)\s+(?:first\s+)?(?:introduce|propose|present|develop|"
+    r"build|release|design|call)\s+(?:a\s+|an\s+|the\s+)?(?:new\s+|novel\s+)?"
+    r"(?P<name>[A-Z][A-Za-z0-9]*[A-Z0-9][\w\-+]*|[A-Z][a-z]+[A-Z][\w\-+]*)"
+    r"(?=[\s,:;.(]|$)")
+_CALLED = re.compile(r"\b(?:called|dubbed|named|termed|coined)\s+(?P<name>[A-Z][\w\-+]*[A-Za-z0-9])")
+_ACRONYM = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9\-+]{1,14})\)")
+_INTRO_NEAR = re.compile(r"\b(?:we|this paper|this work)\s+(?:first\s+)?(?:introduce|propose|present|"
+                         r"develop|design|call|name|term)", re.IGNORECASE)
+_STOP_HEADS = {"a", "an", "the", "on", "towards", "toward", "beyond", "rethinking", "revisiting",
+               "when", "what", "why", "how", "do", "does", "is", "are", "can", "position"}
+_SMALL = {"a", "an", "the", "of", "for", "via", "with", "and", "in", "on", "to", "by", "from"}
+
+
+def _is_name(text: str) -> bool:
+    text = text.strip()
+    if not text or len(text) > 32 or not _NAMEISH.match(text):
+        return False
+    words = text.split()
+    if len(words) > 3:
+        return False
+    if words[0].lower() in _STOP_HEADS:
+        return False
+    # A name carries a capital after its first letter, a digit or a hyphen (LaTeX-free).
+    return any(c.isupper() for c in text[1:]) or any(c.isdigit() for c in text) or "-" in text \
+        or len(words) == 1
+
+
+def _acronym_matches(acronym: str, before: str) -> bool:
+    letters = [c for c in acronym if c.isalpha() and c.isupper()]
+    words = [w for w in re.split(r"[\s\-]+", before) if w]
+    initials = "".join(w[0].upper() for w in words[-(len(letters) + 3):] if w[0].isalpha())
+    it = iter(initials)
+    return len(letters) >= 2 and all(ch in it for ch in letters)
+
+
+def short_name(paper: Paper) -> str:
+    title = latex_to_text(paper.title).strip()
+    head, sep, _ = title.partition(":")
+    if sep and _is_name(head):
+        return head.strip()
+    abstract = latex_to_text(paper.abstract or "")
+    for pattern in (_INTRODUCE, _CALLED):
+        match = pattern.search(abstract)
+        if match and _is_name(match.group("name")) and len(match.group("name")) >= 3:
+            return match.group("name").strip(".-")
+    for text, needs_intro in ((title, False), (abstract[:800], True)):
+        for match in _ACRONYM.finditer(text):
+            acronym = match.group("acr")
+            if acronym.endswith("s") and acronym[:-1].isupper():
+                continue   # a plural (LLMs, GNNs): a term being defined, not a name
+            before = text[:match.start()]
+            if needs_intro and not _INTRO_NEAR.search(before[-90:]):
+                continue   # the abstract defines a term (RL, MDP); only an introduced method counts
+            if _acronym_matches(acronym, before):
+                return acronym
+    return compact_title(title)
+
+
+def compact_title(title: str, max_words: int = 5) -> str:
+    """The title's first words, cut at its colon, without a dangling small word."""
+    main = title.split(":")[0] if ":" in title and len(title.split(":")[0].split()) >= 2 else title
+    words = main.split()
+    while len(words) > 1 and words[0].lower() in ("towards", "toward", "on", "a", "an", "the"):
+        words = words[1:]
+    words = words[:max_words]
+    while len(words) > 1 and words[-1].lower().strip(",;") in _SMALL:
+        words.pop()
+    return " ".join(words).strip(",;")

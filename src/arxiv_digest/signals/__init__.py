@@ -1,0 +1,72 @@
+"""Ranking signals. Each one scores every candidate of a day in [0, 1] with a one-line
+reason a reader can check. Signals register by name; a profile's ``[weights]`` picks
+them, so a new signal (institutions, community, code popularity) plugs in here
+without touching the ranker.
+
+A signal may return ``None`` for a paper when it has no data for it; the ranker then
+leaves that signal out of the paper's weighted average instead of scoring it zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from arxiv_digest.errors import ConfigError
+
+if TYPE_CHECKING:
+    from arxiv_digest.claims import Claim
+    from arxiv_digest.models import Paper
+    from arxiv_digest.topics import Profile
+    from arxiv_digest.topics.relevance import Relevance
+
+
+@dataclass
+class SignalValue:
+    value: float
+    reason: str
+
+    def __post_init__(self):
+        if not 0.0 <= self.value <= 1.0:
+            raise ValueError(f"signal value {self.value} outside [0, 1]")
+        self.value = round(self.value, 4)
+
+
+@dataclass
+class DayContext:
+    """What signals may read about the day being ranked."""
+
+    day: date
+    profile: "Profile"
+    papers: list["Paper"]                       # the topic pool (candidates)
+    relevance: dict[str, "Relevance"]
+    claims: dict[str, list["Claim"]]
+    history: list["Paper"] = field(default_factory=list)   # earlier days' on-topic papers
+    previous_versions: dict[str, "Paper"] = field(default_factory=dict)
+
+
+SignalFn = Callable[[DayContext], dict[str, SignalValue | None]]
+_REGISTRY: dict[str, SignalFn] = {}
+
+
+def register(name: str):
+    def decorator(fn: SignalFn) -> SignalFn:
+        _REGISTRY[name] = fn
+        return fn
+    return decorator
+
+
+def registry() -> dict[str, SignalFn]:
+    from arxiv_digest.signals import code, evidence, novelty, relevance, venue  # noqa: F401
+
+    return dict(_REGISTRY)
+
+
+def get(name: str) -> SignalFn:
+    signals = registry()
+    if name not in signals:
+        raise ConfigError(f"unknown signal {name!r} in the profile's [weights]; "
+                          f"known signals: {', '.join(sorted(signals))}")
+    return signals[name]

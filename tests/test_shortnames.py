@@ -1,0 +1,34 @@
+import pytest
+
+from arxiv_digest.models import Paper
+from arxiv_digest.shortnames import compact_title, short_name
+
+
+def paper(title, abstract=""):
+    return Paper(id="2606.00001", version=1, title=title, authors=["A"], abstract=abstract,
+                 categories=["cs.CV"])
+
+
+@pytest.mark.parametrize("title, abstract, expected", [
+    ("SLIM-RL: Scalable Learning for Images", "", "SLIM-RL"),
+    ("DiffusionBench: On Holistic Evaluation of Diffusion Transformers", "", "DiffusionBench"),
+    ("Faster Sampling of Diffusion Models", "In this work we introduce TurboSampler, a solver.",
+     "TurboSampler"),
+    ("Adaptive Guidance", "We propose a method, dubbed AdaG-2, for guidance.", "AdaG-2"),
+    ("Expansion Attention (EA) for Video Generation", "", "EA"),
+    ("Towards a Theory of Guidance in Diffusion Models", "Large language models (LLMs) are used.",
+     "Theory of Guidance in Diffusion"),
+    ("Rethinking Token Reduction: A Study", "", "Rethinking Token Reduction"),
+])
+def test_short_names(title, abstract, expected):
+    assert short_name(paper(title, abstract)) == expected
+
+
+def test_defined_terms_in_the_abstract_are_not_names():
+    p = paper("Reflective Prompt Tuning through Function Calling",
+              "Large language models (LLMs) and reinforcement learning (RL) are combined.")
+    assert short_name(p) == "Reflective Prompt Tuning through Function"
+
+
+def test_compact_title_drops_dangling_small_words():
+    assert compact_title("Learning to Sample with the Best of Both Worlds") == "Learning to Sample"

@@ -1,0 +1,114 @@
+from datetime import date
+
+import pytest
+
+from arxiv_digest import signals
+from arxiv_digest.claims import extract
+from arxiv_digest.errors import ConfigError
+from arxiv_digest.models import Paper
+from arxiv_digest.signals import DayContext, SignalValue
+from arxiv_digest.signals.code import assess as code_assess, code_url
+from arxiv_digest.signals.evidence import assess as evidence_assess
+from arxiv_digest.signals.novelty import framing, novelty
+from arxiv_digest.signals.venue import peer_review
+from arxiv_digest.topics import load_profile
+from arxiv_digest.topics.relevance import assess
+
+
+def paper(n, title, abstract, comment=None, journal_ref=None):
+    return Paper(id=f"2606.{n:05d}", version=1, title=title, authors=["A"], abstract=abstract,
+                 categories=["cs.LG"], comment=comment, journal_ref=journal_ref)
+
+
+@pytest.mark.parametrize("comment, journal_ref, status, label", [
+    ("Accepted to the ICML 2026", None, "accepted", "Accepted at ICML 2026"),
+    ("ECCV 2026 (Oral). Code: github.com/x/y", None, "accepted", "Accepted at ECCV 2026 (oral)"),
+    ("Submitted to NeurIPS 2026", None, "submitted", "Submitted to NeurIPS 2026 (not yet accepted)"),
+    ("Under review", None, "submitted", "Submitted (not yet accepted)"),
+    ("Accepted at the CVPR 2026 Workshop on Generative Models", None, "workshop",
+     "CVPR 2026 workshop paper"),
+    ("MSc thesis, Computer Science department", None, "preprint", "Preprint"),
+    ("22 pages, 7 figures", None, "preprint", "Preprint"),
+    (None, "IEEE TPAMI 48(3), 2026", "accepted", "Published in TPAMI"),
+])
+def test_peer_review(comment, journal_ref, status, label):
+    review = peer_review(comment, journal_ref)
+    assert (review.status, review.label) == (status, label)
+
+
+def test_code_links():
+    p = paper(1, "T", "Code is available at https://github.com/org/repo.", "Project page: "
+              "https://org.github.io/proj")
+    assert code_url(p) == "https://github.com/org/repo"
+    assert code_assess(p).value == 1.0
+    page = paper(2, "T", "See https://org.github.io/proj for videos.")
+    assert code_assess(page).value == 0.7
+    promise = paper(3, "T", "Code and models will be released upon publication.")
+    assert code_assess(promise).value == 0.3 and "promised" in code_assess(promise).reason
+    assert code_assess(paper(4, "T", "Nothing here.")).value == 0.0
+
+
+def test_evidence_strong_versus_thin():
+    strong = paper(1, "T", "Our sampler improves FID from 9.67 to 7.56 on ImageNet and is 2.5x "
+                           "faster than DDIM, raising GenEval to 0.84 and VBench by 1.2 points.")
+    thin = paper(2, "T", "Our sampler is much better and faster than prior work.")
+    s, t = evidence_assess(extract(strong)), evidence_assess(extract(thin))
+    assert s.value > 0.6 and s.reason.startswith("strong")
+    assert t.value == 0.0 and "no quantitative" in t.reason
+
+
+def test_framing_cues():
+    theory, cues = framing(paper(1, "Why Vanilla Diffusion Models Fail",
+                                 "We prove a lower bound and show that, contrary to common belief, "
+                                 "guidance is not necessary."))
+    incremental, cues2 = framing(paper(2, "A Module", "We propose a plug-and-play module."))
+    assert theory > 0.6 and "theory result" in cues and "overturned assumption" in cues
+    assert incremental == 0.0 and "incremental framing" in cues2
+    survey, cues3 = framing(paper(3, "A Survey of Diffusion Models", "We prove nothing new."))
+    assert survey == 0.0 and cues3 == ["survey or tutorial: no new method"]
+
+
+def _ctx(papers, history=()):
+    profile = load_profile()
+    return DayContext(day=date(2026, 6, 24), profile=profile, papers=list(papers),
+                      relevance={p.id: assess(p, profile) for p in papers},
+                      claims={p.id: extract(p) for p in papers}, history=list(history))
+
+
+def test_novelty_against_history():
+    abstract = ("We propose a training-free sampler for diffusion models that reuses cached "
+                "attention features across denoising steps to accelerate video diffusion "
+                "transformers while preserving VBench quality on three video models.")
+    old = paper(1, "Cached Attention for Fast Video Diffusion", abstract)
+    echo = paper(5, "Cached Attention Features for Faster Video Diffusion", abstract + " Again.")
+    fresh = paper(6, "Memorization in Diffusion Models",
+                  "We study memorization of training images by diffusion models through repeated "
+                  "noising and denoising, finding attractors in the learned distribution.")
+    values = novelty(_ctx([echo, fresh], history=[old]))
+    assert values[echo.id].value < values[fresh.id].value
+    assert f"nearest earlier paper {old.id}" in values[echo.id].reason
+
+
+def test_registry_and_values_on_a_real_day(day_file):
+    import json
+
+    from arxiv_digest.sources.jsonl import paper_from_record
+
+    assert {"relevance", "novelty", "evidence", "venue", "code"} <= set(signals.registry())
+    with pytest.raises(ConfigError, match="unknown signal 'stars'"):
+        signals.get("stars")
+    profile = load_profile()
+    papers = [paper_from_record(json.loads(line))[0]
+              for line in day_file("2026-06-24").read_text().splitlines()]
+    pool = [p for p in papers if assess(p, profile).passes]
+    ctx = _ctx(pool)
+    for name in profile.weights:
+        values = signals.get(name)(ctx)
+        assert set(values) == {p.id for p in pool}
+        for value in values.values():
+            assert isinstance(value, SignalValue) and 0 <= value.value <= 1 and value.reason
+
+
+def test_signal_values_are_bounded():
+    with pytest.raises(ValueError):
+        SignalValue(1.5, "too high")
