@@ -119,7 +119,7 @@ class Claim:
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of ``text`` (abbreviations and decimals do not end a sentence)."""
     spans, start = [], 0
-    for match in re.finditer(r"[.!?](?=\s+[A-Z0-9(\[\"\u201c])|[.!?]$", text):
+    for match in re.finditer(r"[.!?](?=\s+[A-Z0-9(\[\"\u201c])|[.!?]$|[\u3002\uff01\uff1f]", text):
         end = match.end()
         before = text[start:end]
         if before.endswith(_ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", before):

@@ -254,6 +254,44 @@ def evaluate_command(ctx, picks_path, profile_name, as_json) -> None:
                    f"{sum(s.in_top10 for s in scores) / n:.1f} in top 10 over {n} day(s)")
 
 
+@cli.command()
+@click.option("--date", "day", callback=_date, metavar="YYYY-MM-DD",
+              help="Listing date (default: the latest announcement, or the input file's).")
+@click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Replay this listing file instead of fetching live. Repeatable.")
+@profile_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Output directory (default: <data dir>/digests).")
+@click.option("--writer", default="offline", show_default=True,
+              help="Writer: offline (no network, no key) or another registered writer.")
+@click.option("--strict", is_flag=True, help="Fail if any input line or entry is bad.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
+@click.pass_context
+def run(ctx, day, inputs, profile_name, out_dir, writer, strict, quiet) -> None:
+    """Ingest a day, rank it, write the digest, verify it, render JSON, Markdown and HTML."""
+    from arxiv_digest.pipeline import run_day
+    from arxiv_digest.store import Store
+
+    profile = _profile(ctx, profile_name)
+    with Store(ctx.obj["settings"].db_path) as store:
+        result = run_day(ctx.obj["settings"], store, profile, day, inputs=list(inputs),
+                         out_dir=out_dir, writer=writer, strict=strict)
+    if quiet:
+        return
+    d = result.digest
+    console = _stderr_console()
+    console.print(f"{d.title}", markup=False, highlight=False)
+    for pick in d.picks:
+        console.print(f"  {pick.rank}. {pick.short_name} ({pick.id}) — {pick.highlight}",
+                      markup=False, highlight=False, soft_wrap=True)
+    v = d.verification
+    console.print(f"verification: {v.checked} facts checked, {v.dropped} sentences dropped"
+                  + (f", {v.fallbacks} sections replaced" if v.fallbacks else ""),
+                  markup=False, highlight=False)
+    for path in result.paths:
+        console.print(f"wrote {path}", markup=False, highlight=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="arxiv-digest", standalone_mode=False)

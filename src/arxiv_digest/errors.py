@@ -7,6 +7,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NO_ANNOUNCEMENT = 3
+EXIT_NO_DIGEST = 4
 
 
 class DigestError(Exception):
@@ -35,3 +36,9 @@ class NoAnnouncementError(DigestError):
 
 class StoreError(DigestError):
     """The local database is unusable (for example written by a newer version)."""
+
+
+class NothingToDigest(DigestError):
+    """No paper of the day passed the topic filter: no digest, and not a failure."""
+
+    exit_code = EXIT_NO_DIGEST

@@ -1,18 +1,26 @@
-"""The pipeline, stage by stage: ingest -> rank (-> write -> verify -> render)."""
+"""The pipeline, stage by stage: ingest -> rank -> write -> verify -> render -> store."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 
+from arxiv_digest import writers
+
 from arxiv_digest.config import Settings
+from arxiv_digest.digest import Digest
+from arxiv_digest.errors import NothingToDigest
+from arxiv_digest.files import write_all_atomically
 from arxiv_digest.ingest import ingest_file, read_listing
-from arxiv_digest.rank import Ranking, history_window, rank_listing
+from arxiv_digest.rank import Candidate, Ranking, history_window, rank_listing
+from arxiv_digest.render import render_html, render_json, render_markdown
 from arxiv_digest.models import Paper
 from arxiv_digest.store import Store
-from arxiv_digest.topics import Profile
+from arxiv_digest.topics import DEFAULT_PROFILE, Profile
 from arxiv_digest.topics.relevance import NOT_RELEVANT, assess
+from arxiv_digest.verify import source_bank, verify
+from arxiv_digest.writers import DigestPlan
 
 
 def profile_settings(settings: Settings, profile: Profile) -> Settings:
@@ -47,3 +55,92 @@ def on_topic(store: Store, profile: Profile, papers: list[Paper]) -> list[Paper]
     if fresh:
         store.save_relevance(profile.name, profile.fingerprint, fresh)
     return [p for p in papers if known[p.id] != NOT_RELEVANT]
+
+
+@dataclass
+class RunResult:
+    digest: Digest
+    ranking: Ranking
+    paths: list[Path]
+
+
+def choose_picks(ranking: Ranking, featured: dict[str, set[str | None]],
+                 limit: int = 5) -> tuple[list[Candidate], int]:
+    """The best ``limit`` candidates, skipping papers already featured in an earlier digest
+    unless they bring news that was not featured before."""
+    picks, skipped = [], 0
+    for candidate in ranking.candidates:
+        earlier = featured.get(candidate.paper.id)
+        if earlier is not None and (candidate.news is None or candidate.news in earlier):
+            skipped += 1
+            continue
+        picks.append(candidate)
+        if len(picks) == limit:
+            break
+    return picks, skipped
+
+
+def default_out_dir(settings: Settings, profile: Profile) -> Path:
+    base = settings.home / "digests"
+    return base if profile.name == DEFAULT_PROFILE else base / profile.name
+
+
+def run_day(settings: Settings, store: Store, profile: Profile, day: date | None = None, *,
+            inputs: list[Path] | None = None, out_dir: Path | None = None,
+            writer: str = "offline", strict: bool = False, client=None,
+            now: datetime | None = None) -> RunResult:
+    """Ingest (replay, or live unless the day is stored), rank, write, verify, render,
+    write the three files atomically and record the digest in the store."""
+    settings = profile_settings(settings, profile)
+    reports = [ingest_file(settings, store, path, day, strict=strict) for path in inputs or []]
+    if reports:
+        day = day or reports[0].date
+    elif day is None or day not in store.listing_dates(profile.categories):
+        from arxiv_digest.ingest import ingest_live, make_client
+
+        own = client is None
+        client = client or make_client(settings)
+        try:
+            reports = [ingest_live(settings, store, client, day, strict=strict, now=now)]
+        finally:
+            if own:
+                client.close()
+        day = reports[0].date
+    ranking = rank_day(settings, store, profile, day)
+    picks, repeats = choose_picks(ranking, store.featured_before(profile.name, ranking.date))
+    if not picks:
+        raise NothingToDigest(
+            f"no digest for {ranking.date}: none of the {ranking.considered} papers in "
+            f"{', '.join(profile.categories)} passed the {profile.name} topic filter"
+            + (f" ({repeats} were featured before)" if repeats else ""))
+    plan = DigestPlan(day=ranking.date, profile=profile, counts=ranking.counts,
+                      ranking=ranking, picks=picks, coverage=coverage(ranking, reports),
+                      excluded_repeats=repeats)
+    digest = writers.get(writer).write(plan)
+    core = sum(1 for c in ranking.candidates if c.relevance.tier == "core")
+    extra = [core, ranking.pool - core, sum(1 for c in ranking.candidates if c.news)]
+    bank = source_bank(digest, {c.paper.id: c.paper for c in picks}, extra)
+    verify(digest, bank)
+    json_text = render_json(digest)
+    files = {}
+    target = out_dir or default_out_dir(settings, profile)
+    stem = ranking.date.isoformat()
+    files[target / f"{stem}.json"] = json_text
+    files[target / f"{stem}.md"] = render_markdown(digest)
+    files[target / f"{stem}.html"] = render_html(digest)
+    paths = write_all_atomically(files)
+    store.save_digest(ranking.date, profile.name, digest.writer, digest.title, json_text,
+                      [(c.paper.id, c.paper.version, c.news) for c in picks])
+    return RunResult(digest, ranking, paths)
+
+
+def coverage(ranking: Ranking, reports: list) -> list[str]:
+    """Per category: papers stored for the day; and what ingest had to skip, if it ran."""
+    lines = [f"{cat} {c['total']} papers stored ({c['new']} new, {c['cross']} cross-lists"
+             + (f", {c['replace']} replacements" if c["replace"] else "") + ")"
+             for cat, c in ranking.counts["categories"].items()]
+    skipped = sum(len(r.problems) for r in reports)
+    if reports:
+        lines.append(f"{skipped} malformed {'entry' if skipped == 1 else 'entries'} skipped "
+                     f"at ingest" if skipped else "no entry skipped at ingest")
+    return lines

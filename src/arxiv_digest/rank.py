@@ -57,6 +57,7 @@ class Ranking:
     considered: int                  # papers looked at (replacements without news excluded)
     replacements_without_news: int
     candidates: list[Candidate]
+    counts: dict = field(default_factory=dict)     # the listing's counts (listing --json)
 
     @property
     def pool(self) -> int:
@@ -121,7 +122,7 @@ def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None
     for i, candidate in enumerate(pool, start=1):
         candidate.rank = i
     return Ranking(listing.date, profile.name, len(listing.papers()) - without_news, without_news,
-                   pool)
+                   pool, listing.counts_json())
 
 
 def combine(values: dict[str, SignalValue | None], weights: dict[str, float]) -> float:

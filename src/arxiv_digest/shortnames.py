@@ -24,7 +24,8 @@ _INTRO_NEAR = re.compile(r"\b(?:we|this paper|this work)\s+(?:first\s+)?(?:intro
                          r"develop|design|call|name|term)", re.IGNORECASE)
 _STOP_HEADS = {"a", "an", "the", "on", "towards", "toward", "beyond", "rethinking", "revisiting",
                "when", "what", "why", "how", "do", "does", "is", "are", "can", "position"}
-_SMALL = {"a", "an", "the", "of", "for", "via", "with", "and", "in", "on", "to", "by", "from"}
+_SMALL = {"a", "an", "the", "of", "for", "via", "with", "and", "in", "on", "to", "by", "from",
+          "or", "into", "over", "across", "toward", "towards"}
 
 
 def _is_name(text: str) -> bool:
@@ -72,13 +73,33 @@ def short_name(paper: Paper) -> str:
     return compact_title(title)
 
 
-def compact_title(title: str, max_words: int = 5) -> str:
-    """The title's first words, cut at its colon, without a dangling small word."""
-    main = title.split(":")[0] if ":" in title and len(title.split(":")[0].split()) >= 2 else title
-    words = main.split()
-    while len(words) > 1 and words[0].lower() in ("towards", "toward", "on", "a", "an", "the"):
+_QUESTION = {"what", "how", "why", "when", "where", "which", "do", "does", "did", "can", "could",
+             "is", "are", "should", "will", "would"}
+_BREAKS = _SMALL | {"using", "through", "under", "beyond", "without", "at", "as", "against",
+                    "versus", "vs"}
+_VERBS = {"reveals", "reveal", "suffice", "suffices", "fail", "fails",
+                    "enables", "enable", "improves", "improve", "makes", "make", "meets", "is",
+                    "are", "matters", "helps", "works", "learns", "beats", "explains", "unlocks",
+                    "boosts", "drives", "yields", "breaks", "approximate", "need", "needs"}
+
+
+def compact_title(title: str, max_words: int = 4, max_chars: int = 48) -> str:
+    """A compact noun phrase from the title: cut at its colon, without leading question
+    words, up to the first preposition, conjunction or common verb."""
+    head, _, rest = title.partition(":")
+    main = head if rest.strip() and len(head.split()) >= 2 else title
+    if rest.strip() and head.split() and head.split()[0].lower() in _QUESTION:
+        main = rest   # "Why X Fails: A Theory of Y" -> named by its answer, "Theory of Y"
+    words = main.rstrip("?!.").split()
+    while len(words) > 1 and words[0].lower() in (_QUESTION | {"towards", "toward", "on", "a",
+                                                                "an", "the"}):
         words = words[1:]
+    for i, word in enumerate(words[1:], start=1):
+        bare = word.lower().strip(",;?!.")
+        if i >= 2 and (bare in _VERBS or bare in _BREAKS):
+            words = words[:i]
+            break
     words = words[:max_words]
-    while len(words) > 1 and words[-1].lower().strip(",;") in _SMALL:
+    while len(words) > 2 and len(" ".join(words)) > max_chars:
         words.pop()
-    return " ".join(words).strip(",;")
+    return " ".join(words).strip(",;?!.")

@@ -99,9 +99,35 @@ def _migration_0002_relevance_cache(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_0003_digests(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE digests (
+            date TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            writer TEXT NOT NULL,
+            title TEXT NOT NULL,
+            json TEXT NOT NULL,             -- the digest's JSON rendering
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (date, profile)
+        );
+        CREATE TABLE featured (
+            profile TEXT NOT NULL,
+            paper_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            date TEXT NOT NULL,
+            news TEXT,                      -- the news a replacement was featured for
+            PRIMARY KEY (profile, paper_id, date)
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", _migration_0001_initial),
     ("0002_relevance_cache", _migration_0002_relevance_cache),
+    ("0003_digests", _migration_0003_digests),
 ]
 
 _PAPER_FIELDS = ("title", "authors", "abstract", "categories", "comment", "journal_ref", "doi",
@@ -357,6 +383,45 @@ class Store:
                 "(profile, paper_id, version) DO UPDATE SET fingerprint = excluded.fingerprint, "
                 "tier = excluded.tier, value = excluded.value",
                 [(profile, fingerprint, *row) for row in rows])
+
+    # -- digests ------------------------------------------------------------------------------
+
+    def save_digest(self, day: date, profile: str, writer: str, title: str, data: str,
+                    featured: list[tuple[str, int, str | None]]) -> None:
+        """Record a day's digest and the papers it features (replacing an earlier run)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (date, profile) DO "
+                "UPDATE SET writer = excluded.writer, title = excluded.title, "
+                "json = excluded.json, created_at = excluded.created_at "
+                "WHERE json IS NOT excluded.json OR writer IS NOT excluded.writer",
+                (day.isoformat(), profile, writer, title, data, _now()))
+            self.conn.execute("DELETE FROM featured WHERE profile = ? AND date = ?",
+                              (profile, day.isoformat()))
+            self.conn.executemany("INSERT INTO featured VALUES (?, ?, ?, ?, ?)",
+                                  [(profile, pid, version, day.isoformat(), news)
+                                   for pid, version, news in featured])
+
+    def digest_json(self, day: date, profile: str) -> str | None:
+        row = self.conn.execute("SELECT json FROM digests WHERE date = ? AND profile = ?",
+                                (day.isoformat(), profile)).fetchone()
+        return row[0] if row else None
+
+    def digest_dates(self, profile: str | None = None) -> list[tuple[date, str]]:
+        rows = self.conn.execute(
+            "SELECT date, profile FROM digests" + (" WHERE profile = ?" if profile else "")
+            + " ORDER BY date, profile", (profile,) if profile else ())
+        return [(date.fromisoformat(r[0]), r[1]) for r in rows]
+
+    def featured_before(self, profile: str, day: date) -> dict[str, set[str | None]]:
+        """Papers featured in this profile's digests before ``day``, with the news each
+        time (None for a first feature)."""
+        result: dict[str, set[str | None]] = {}
+        for pid, news in self.conn.execute(
+                "SELECT paper_id, news FROM featured WHERE profile = ? AND date < ?",
+                (profile, day.isoformat())):
+            result.setdefault(pid, set()).add(news)
+        return result
 
     def paper(self, paper_id: str) -> Paper | None:
         row = self.conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()

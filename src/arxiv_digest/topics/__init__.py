@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -31,6 +31,7 @@ class Profile:
     application: TermSet
     exclude: TermSet
     weights: dict[str, float]
+    areas: dict[str, TermSet] = field(default_factory=dict)
     pass_score: float = 4.0
     title_factor: float = 2.0
     max_repeats: int = 3
@@ -109,6 +110,11 @@ def parse_profile(text: str, where: str) -> Profile:
     weights = _weights(data.get("weights"), where, "weights") or {"relevance": 1.0}
     if any(w < 0 for w in weights.values()) or not sum(weights.values()) > 0:
         raise ConfigError(f"{where}: [weights] must be non-negative with a positive sum")
+    areas = {}
+    for area, phrases in (data.get("areas") or {}).items():
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise ConfigError(f"{where}: [areas] {area!r} must be a list of phrases")
+        areas[area] = TermSet({p: 1.0 for p in phrases})
     categories = data["categories"]
     if not isinstance(categories, list) or not categories:
         raise ConfigError(f"{where}: categories must be a non-empty list")
@@ -123,6 +129,7 @@ def parse_profile(text: str, where: str) -> Profile:
                                      "relevance.application")),
         exclude=TermSet({t: 1.0 for t in exclude}),
         weights=weights,
+        areas=areas,
         pass_score=float(relevance.get("pass_score", 4.0)),
         title_factor=float(relevance.get("title_factor", 2.0)),
         max_repeats=int(relevance.get("max_repeats", 3)),

@@ -1,0 +1,143 @@
+"""The digest as structured data: what writers fill, the verifier checks, renderers show.
+
+Facts (ids, authors, categories, counts, code links, peer review, sources) are set
+from data before any writer runs; writers only write prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+SECTION_NAMES = ("core_contribution", "key_insight", "results", "limits", "why_read")
+SECTION_TITLES = {
+    "core_contribution": "Core contribution", "key_insight": "Key technical insight",
+    "results": "Quantitative results", "limits": "Limits / what to check",
+    "why_read": "Why read it",
+}
+NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven",
+                8: "Eight", 9: "Nine", 10: "Ten"}
+
+
+@dataclass
+class Source:
+    n: int
+    url: str
+    title: str
+    kind: str                      # abstract / code / listing
+
+
+@dataclass
+class ClaimRef:
+    text: str                      # a sentence of the digest that states a fact from a source
+    source: int
+
+
+@dataclass
+class Pick:
+    rank: int
+    id: str
+    version: int
+    short_name: str
+    title: str
+    heading: str                   # "what it does, in a phrase"
+    named_heading: bool            # True: "N. Short name: heading"; False: "N. heading"
+    authors: list[str]
+    categories: list[str]
+    announce_type: str
+    code_url: str | None
+    peer_review: str
+    evidence_strength: str
+    evidence_reason: str
+    area: str
+    tier: str
+    score: float
+    source: int                    # the number of its abstract page in the sources
+    abs_url: str
+    news: str | None = None
+    institutions: list[str] = field(default_factory=list)
+    highlight: str = ""
+    one_line: str = ""             # the quick-reference contribution
+    sections: dict[str, str] = field(default_factory=lambda: {n: "" for n in SECTION_NAMES})
+    claims: list[ClaimRef] = field(default_factory=list)
+
+    @property
+    def author_line(self) -> str:
+        if not self.authors:
+            return "authors not listed"
+        if len(self.authors) <= 3:
+            return ", ".join(self.authors)
+        return f"{self.authors[0]} et al. ({len(self.authors)} authors)"
+
+    def to_json(self) -> dict:
+        return {
+            "rank": self.rank, "id": self.id, "version": self.version,
+            "short_name": self.short_name, "title": self.title, "heading": self.heading,
+            "named_heading": self.named_heading,
+            "authors": self.authors, "institutions": self.institutions,
+            "categories": self.categories, "announce_type": self.announce_type,
+            "news": self.news, "code_url": self.code_url, "peer_review": self.peer_review,
+            "evidence_strength": self.evidence_strength, "evidence_reason": self.evidence_reason,
+            "area": self.area, "tier": self.tier, "score": round(self.score, 4),
+            "url": self.abs_url, "highlight": self.highlight, "one_line": self.one_line,
+            "sections": dict(self.sections),
+            "claims": [asdict(c) for c in self.claims],
+        }
+
+
+@dataclass
+class Verification:
+    checked: int = 0               # numbers and venues located in their sources
+    dropped: int = 0               # sentences removed because a fact could not be located
+    fallbacks: int = 0             # sections that fell back to another writer's text
+    numbers: int = 0
+    venues: int = 0
+    details: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Digest:
+    date: date
+    profile: str
+    topic: str                     # the profile's title: "Diffusion models"
+    noun: str                      # "diffusion"
+    writer: str
+    counts: dict                   # listing --json contract plus topic_pool
+    picks: list[Pick]
+    sources: list[Source]
+    announced: str                 # when arXiv announced this listing, in words
+    dek: str = ""
+    headline: str = ""             # the headline-numbers strip
+    brief: str = ""
+    reading_order: str = ""
+    synthesis: str = ""
+    coverage: list[str] = field(default_factory=list)
+    writer_note: str = ""          # e.g. the model and date, for the footer
+    verification: Verification = field(default_factory=Verification)
+
+    @property
+    def title(self) -> str:
+        n = len(self.picks)
+        count = NUMBER_WORDS.get(n, str(n))
+        papers = "paper" if n == 1 else "papers"
+        return (f"{count} {self.noun} {papers} worth reading: "
+                f"{self.date:%B} {self.date.day}, {self.date.year}")
+
+    def source(self, n: int) -> Source:
+        return next(s for s in self.sources if s.n == n)
+
+    def to_json(self) -> dict:
+        return {
+            "date": self.date.isoformat(), "profile": self.profile, "title": self.title,
+            "writer": self.writer, "counts": self.counts,
+            "picks": [p.to_json() for p in self.picks],
+            "dek": self.dek, "headline": self.headline, "brief": self.brief,
+            "reading_order": self.reading_order, "synthesis": self.synthesis,
+            "sources": [asdict(s) for s in self.sources],
+            "verification": self.verification.to_json(),
+            "announced": self.announced, "coverage": self.coverage,
+            "writer_note": self.writer_note, "topic": self.topic,
+        }

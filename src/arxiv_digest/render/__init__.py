@@ -1,0 +1,76 @@
+"""Renderings of one digest: Markdown and a standalone HTML page (JSON is
+``Digest.to_json``). Paper text is untrusted: in Markdown it is escaped so it cannot
+become markup or links; in HTML every value is autoescaped, citation markers become
+links only after escaping, and URLs must be http(s)."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from arxiv_digest.digest import SECTION_NAMES, SECTION_TITLES, Digest
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+
+
+def md_text(value: object) -> str:
+    """Escape Markdown and HTML syntax in text; keep ``[n]`` citation markers readable."""
+    parts = []
+    text = str(value or "")
+    pos = 0
+    for match in _MARKER.finditer(text):
+        parts.append(_MD_SPECIAL.sub(r"\\\1", text[pos:match.start()]))
+        parts.append(match.group(0))
+        pos = match.end()
+    parts.append(_MD_SPECIAL.sub(r"\\\1", text[pos:]))
+    return "".join(parts).replace("\n", " ")
+
+
+def safe_url(value: object) -> str:
+    url = str(value or "")
+    if re.match(r"^https?://[^\s<>\"'`]+$", url):
+        return url
+    return ""
+
+
+def md_url(value: object) -> str:
+    """A URL for a Markdown link target: http(s) only, parentheses and spaces escaped."""
+    return safe_url(value).replace("(", "%28").replace(")", "%29")
+
+
+def html_prose(value: object) -> Markup:
+    """Escape, then turn ``[n]`` markers into links to the numbered sources."""
+    escaped = str(escape(str(value or "")))
+    return Markup(_MARKER.sub(r'<a class="cite" href="#src-\1">[\1]</a>', escaped))
+
+
+@lru_cache(maxsize=2)
+def _environment(autoescape: bool):
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("arxiv_digest.render", "templates"),
+                      autoescape=autoescape, undefined=StrictUndefined, trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(md=md_text, md_url=md_url, url=safe_url, prose=html_prose)
+    return env
+
+
+def _context(digest: Digest) -> dict:
+    return {"d": digest, "sections": [(n, SECTION_TITLES[n]) for n in SECTION_NAMES],
+            "v": digest.verification}
+
+
+def render_markdown(digest: Digest) -> str:
+    return _environment(False).get_template("digest.md.j2").render(**_context(digest))
+
+
+def render_html(digest: Digest) -> str:
+    return _environment(True).get_template("digest.html.j2").render(**_context(digest))
+
+
+def render_json(digest: Digest) -> str:
+    return json.dumps(digest.to_json(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,195 @@
+"""Verification: every number, percentage, multiplier and named venue in a digest's
+prose is located in the source its ``[n]`` marker cites, or the sentence goes.
+
+Independent of any writer. Sources are the picks' titles, abstracts and comments
+(rendered as text), and for the research brief the listing's counts. A venue counts
+only when it appears in the paper's comment or journal-ref: an abstract that calls
+itself accepted proves nothing. A sentence stating a fact without a marker, or a fact
+its cited sources do not contain, is removed and counted; a section left empty falls
+back to a plain statement and is counted too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from arxiv_digest.claims import sentences
+from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
+from arxiv_digest.latex import latex_to_text
+from arxiv_digest.signals.venue import _VENUE_RE, _venue_name
+
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December")
+_MASKS = re.compile(
+    rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:,\s*\d{{4}})?|\b\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?|"
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b\d{4}\.\d{4,5}(?:v\d+)?\b|\[\d+\]|"
+    r"https?://\S+|\bv\d+\b")
+_NUMBER = re.compile(r"(?<![\w.\-/^_])[+\-\u2212\u00b1]?(?P<num>\d+(?:[.,]\d+)*)"
+                     r"(?P<unit>\s?%|\s?\u00d7|x(?![a-zA-Z])|(?:[KMBk]|ms|s|h)(?![a-zA-Z]))?"
+                     r"(?![\w]|[.,]\d)")
+_MARKER = re.compile(r"\[(\d+)\]")
+_FALLBACK = "This section's text could not be verified against its source and was removed."
+
+
+@dataclass
+class SourceText:
+    text: str                 # everything a fact may be found in
+    review: str = ""          # comment and journal-ref: where a venue must be found
+
+
+def source_bank(digest: Digest, papers: dict, extra_listing_numbers: list[int]) -> dict[int, SourceText]:
+    """Texts per source number. ``papers`` maps arXiv id -> Paper for the picks."""
+    bank: dict[int, SourceText] = {}
+    for pick in digest.picks:
+        paper = papers[pick.id]
+        review = " ".join(latex_to_text(x) for x in (paper.comment, paper.journal_ref) if x)
+        bank[pick.source] = SourceText(
+            " ".join(latex_to_text(x) for x in (paper.title, paper.abstract or "", review) if x),
+            review)
+    numbers = []
+    counts = digest.counts
+    for values in list(counts["categories"].values()) + [counts["union"]]:
+        numbers += list(values.values())
+    numbers += [counts.get("topic_pool", 0), *extra_listing_numbers]
+    listing_text = " ".join(str(n) for n in numbers)
+    for source in digest.sources:
+        if source.kind == "listing":
+            bank[source.n] = SourceText(listing_text)
+        elif source.n not in bank:
+            bank[source.n] = SourceText(source.url)
+    return bank
+
+
+def facts(text: str) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """The numbers (with % or ×) and venues stated in ``text``."""
+    masked = _MASKS.sub(lambda m: " " * len(m.group(0)), text)
+    venues = []
+    for match in _VENUE_RE.finditer(masked):
+        venues.append(_venue_name(match))
+        masked = masked[:match.start()] + " " * (match.end() - match.start()) + masked[match.end():]
+    numbers = []
+    for match in _NUMBER.finditer(masked):
+        unit = (match.group("unit") or "").strip() or None
+        if unit not in ("%", "x", "\u00d7"):
+            unit = None          # other units: the number itself must be in the source
+        numbers.append((match.group("num"), "\u00d7" if unit in ("x", "\u00d7") else unit))
+    return numbers, venues
+
+
+def _found_number(number: str, unit: str | None, text: str) -> bool:
+    core = re.escape(number)
+    if unit == "%":
+        tail = r"\s?(?:%|percent)"
+    elif unit == "\u00d7":
+        tail = r"\s?(?:\u00d7|x(?![a-zA-Z])|times|-fold|fold)"
+    else:
+        tail = ""
+    return re.search(rf"(?<![\d.,]){core}(?![\d]|[.,]\d){tail}", text) is not None
+
+
+def _found_venue(venue: str, review: str) -> bool:
+    return venue.lower() in review.lower() or all(
+        part.lower() in review.lower() for part in venue.split())
+
+
+def check(text: str, cited: list[int], bank: dict[int, SourceText]) -> tuple[int, int, str | None]:
+    """Check one segment against its cited sources: (numbers, venues, problem or None)."""
+    numbers, venues = facts(text)
+    if not numbers and not venues:
+        return 0, 0, None
+    if not cited:
+        return 0, 0, "states a fact without a source marker"
+    sources = [bank[n] for n in cited if n in bank]
+    if len(sources) != len(cited):
+        return 0, 0, f"cites a source that does not exist ({cited})"
+    for number, unit in numbers:
+        if not any(_found_number(number, unit, s.text) for s in sources):
+            return 0, 0, f"{number}{unit or ''} is not in source {cited}"
+    for venue in venues:
+        if not any(_found_venue(venue, s.review) for s in sources):
+            return 0, 0, f"venue {venue} is not in the comment or journal-ref of {cited}"
+    return len(numbers), len(venues), None
+
+
+def _segments(sentence: str) -> list[tuple[str, list[int]]]:
+    """Split at runs of markers: the text before each run is backed by those sources;
+    text after the last run belongs to it too. No marker: one segment, no sources."""
+    matches = list(_MARKER.finditer(sentence))
+    if not matches:
+        return [(sentence, [])]
+    out: list[tuple[str, list[int]]] = []
+    pos, i = 0, 0
+    while i < len(matches):
+        run = [matches[i]]
+        while i + 1 < len(matches) and not sentence[matches[i].end():matches[i + 1].start()].strip():
+            i += 1
+            run.append(matches[i])
+        out.append((sentence[pos:run[0].start()], [int(m.group(1)) for m in run]))
+        pos = run[-1].end()
+        i += 1
+    text, cited = out[-1]
+    out[-1] = (text + sentence[pos:], cited)
+    return out
+
+
+def verify_text(text: str, bank: dict[int, SourceText], where: str, report: Verification,
+                default_source: int | None = None) -> str:
+    """Keep the sentences of ``text`` whose facts are located; count what was checked."""
+    kept = []
+    for a, b in sentences(text):
+        sentence = text[a:b]
+        problem, n_numbers, n_venues = None, 0, 0
+        for segment, cited in _segments(sentence):
+            if not cited and default_source is not None:
+                cited = [default_source]
+            numbers, venues, problem = check(segment, cited, bank)
+            if problem:
+                break
+            n_numbers, n_venues = n_numbers + numbers, n_venues + venues
+        if problem:
+            report.dropped += 1
+            report.details.append(f"{where}: dropped \u201c{sentence[:90]}\u201d — {problem}")
+            continue
+        report.numbers += n_numbers
+        report.venues += n_venues
+        kept.append(sentence.strip())
+    return " ".join(kept)
+
+
+def verify(digest: Digest, bank: dict[int, SourceText]) -> Digest:
+    """Check every prose field in place; return the digest with its verification report."""
+    report = digest.verification
+    for field in ("dek", "headline", "brief", "reading_order", "synthesis"):
+        original = getattr(digest, field)
+        if field == "headline":
+            kept = [part for part in original.split(" \u00b7 ") if part and verify_text(
+                part, bank, "headline", report, _source_of(digest, part)) == part.strip()]
+            digest.headline = " \u00b7 ".join(kept)
+            continue
+        setattr(digest, field, verify_text(original, bank, field, report))
+    for pick in digest.picks:
+        where = f"{pick.short_name} ({pick.id})"
+        for name in SECTION_NAMES:
+            original = pick.sections[name]
+            checked = verify_text(original, bank, f"{where} {name}", report)
+            if original.strip() and not checked:
+                checked = _FALLBACK
+                report.fallbacks += 1
+            pick.sections[name] = checked
+        for field in ("highlight", "one_line"):
+            value = getattr(pick, field)
+            if verify_text(value + ".", bank, f"{where} {field}", report,
+                           pick.source).rstrip(".") != value.rstrip("."):
+                setattr(pick, field, pick.heading if field == "highlight" else "")
+        kept_text = " ".join(pick.sections.values())
+        pick.claims = [c for c in pick.claims if c.text in kept_text]
+    report.checked = report.numbers + report.venues
+    return digest
+
+
+def _source_of(digest: Digest, part: str) -> int | None:
+    for pick in digest.picks:
+        if part.startswith(pick.short_name):
+            return pick.source
+    return None
