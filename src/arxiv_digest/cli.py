@@ -263,11 +263,16 @@ def evaluate_command(ctx, picks_path, profile_name, as_json) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Output directory (default: <data dir>/digests).")
 @click.option("--writer", default="offline", show_default=True,
-              help="Writer: offline (no network, no key) or another registered writer.")
+              help="Writer: offline (no network, no key) or llm (any OpenAI-compatible model).")
+@click.option("--max-tokens", type=click.IntRange(min=0), default=None,
+              help="Token budget for model requests in this run; past it, offline text.")
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="Also write an edition in this language (ko, zh, ja, de, …). Repeatable.")
 @click.option("--strict", is_flag=True, help="Fail if any input line or entry is bad.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.pass_context
-def run(ctx, day, inputs, profile_name, out_dir, writer, strict, quiet) -> None:
+def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, strict,
+        quiet) -> None:
     """Ingest a day, rank it, write the digest, verify it, render JSON, Markdown and HTML."""
     from arxiv_digest.pipeline import run_day
     from arxiv_digest.store import Store
@@ -275,7 +280,8 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, strict, quiet) -> None:
     profile = _profile(ctx, profile_name)
     with Store(ctx.obj["settings"].db_path) as store:
         result = run_day(ctx.obj["settings"], store, profile, day, inputs=list(inputs),
-                         out_dir=out_dir, writer=writer, strict=strict)
+                         out_dir=out_dir, writer=writer, strict=strict, max_tokens=max_tokens,
+                         languages=list(languages))
     if quiet:
         return
     d = result.digest
@@ -288,6 +294,20 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, strict, quiet) -> None:
     console.print(f"verification: {v.checked} facts checked, {v.dropped} sentences dropped"
                   + (f", {v.fallbacks} sections replaced" if v.fallbacks else ""),
                   markup=False, highlight=False)
+    if result.usage is not None:
+        u = result.usage
+        cost = ctx.obj["settings"].llm.cost(u.prompt_tokens, u.completion_tokens)
+        price = f"≈ ${cost:.4f}" if cost is not None else "cost unknown (no price for " \
+            f"{ctx.obj['settings'].llm.model} in [llm.prices])"
+        console.print(f"model {ctx.obj['settings'].llm.model}: {u.requests} requests, "
+                      f"{u.cached} answered from the cache, {u.prompt_tokens} prompt + "
+                      f"{u.completion_tokens} completion tokens = {u.total}, {price}"
+                      + (f"; {u.over_budget} over the token budget" if u.over_budget else "")
+                      + (f"; {u.failed} failed (offline text used)" if u.failed else ""),
+                      markup=False, highlight=False, soft_wrap=True)
+    for lang, kept in result.editions.items():
+        console.print(f"edition {lang}: {len(kept)} field(s) kept in English", markup=False,
+                      highlight=False)
     for path in result.paths:
         console.print(f"wrote {path}", markup=False, highlight=False)
 

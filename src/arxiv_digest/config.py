@@ -30,6 +30,34 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("arxiv-digest", appauthor=False))
 
 
+DEFAULT_PRICES = {                     # USD per million tokens: (input, output)
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+}
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """The LLM writer's backend: any OpenAI-compatible chat-completions server."""
+
+    base_url: str | None = None        # None: the openai client's default (api.openai.com)
+    api_key: str | None = None
+    model: str = "gpt-4o-mini"
+    concurrency: int = 4
+    timeout: float = 60.0
+    max_retries: int = 2
+    max_output_tokens: int = 900
+    prices: dict = field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float | None:
+        price = self.prices.get(self.model)
+        if price is None:
+            return None
+        return (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -42,6 +70,7 @@ class Settings:
     http_timeout: float = 30.0
     http_retries: int = 4
     holidays: tuple[date, ...] = ()
+    llm: LLMSettings = field(default_factory=LLMSettings)
 
     @property
     def db_path(self) -> Path:
@@ -87,12 +116,17 @@ def load_settings(home: Path | None = None) -> Settings:
         values["api_url"] = env["ARXIV_DIGEST_API_URL"]
     if env.get("ARXIV_DIGEST_CONTACT"):
         values["contact"] = env["ARXIV_DIGEST_CONTACT"]
-    return Settings(home=home, **values)
+    llm = dict(values.pop("llm", {}))
+    for key, var in (("base_url", "OPENAI_BASE_URL"), ("api_key", "OPENAI_API_KEY"),
+                     ("model", "ARXIV_DIGEST_MODEL")):
+        if env.get(var):
+            llm[key] = env[var]
+    return Settings(home=home, llm=LLMSettings(**llm), **values)
 
 
 def _from_toml(data: dict, where: Path) -> dict:
     known = {"categories", "feed_url", "api_url", "api_min_interval", "feed_min_interval",
-             "contact", "http_timeout", "http_retries", "holidays"}
+             "contact", "http_timeout", "http_retries", "holidays", "llm"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}; "
@@ -107,6 +141,8 @@ def _from_toml(data: dict, where: Path) -> dict:
             raise ConfigError(f"{where}: api_min_interval below {ARXIV_MIN_API_INTERVAL} s "
                               "breaks arXiv's API policy")
         values["api_min_interval"] = float(values["api_min_interval"])
+    if "llm" in values:
+        values["llm"] = _llm_from_toml(values["llm"], where)
     if "holidays" in values:
         try:
             values["holidays"] = tuple(
@@ -114,4 +150,24 @@ def _from_toml(data: dict, where: Path) -> dict:
             )
         except ValueError as exc:
             raise ConfigError(f"{where}: holidays must be YYYY-MM-DD dates ({exc})") from exc
+    return values
+
+
+def _llm_from_toml(table: object, where: Path) -> dict:
+    known = {"base_url", "api_key", "model", "concurrency", "timeout", "max_retries",
+             "max_output_tokens", "prices"}
+    if not isinstance(table, dict) or set(table) - known:
+        raise ConfigError(f"{where}: [llm] takes {', '.join(sorted(known))}")
+    values = dict(table)
+    if "prices" in values:
+        prices = dict(DEFAULT_PRICES)
+        for model, pair in values["prices"].items():
+            if not (isinstance(pair, list) and len(pair) == 2
+                    and all(isinstance(x, (int, float)) for x in pair)):
+                raise ConfigError(f"{where}: [llm.prices] {model} = [input, output] USD per "
+                                  "million tokens")
+            prices[model] = (float(pair[0]), float(pair[1]))
+        values["prices"] = prices
+    if int(values.get("concurrency", 4)) < 1:
+        raise ConfigError(f"{where}: [llm] concurrency must be at least 1")
     return values

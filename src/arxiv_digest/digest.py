@@ -15,6 +15,17 @@ SECTION_TITLES = {
     "results": "Quantitative results", "limits": "Limits / what to check",
     "why_read": "Why read it",
 }
+LABELS = {                         # the renderings' fixed words (translated in editions)
+    "headline": "Headline numbers", "brief": "Research brief", "speed_read": "Speed read",
+    "paper": "Paper", "institutions": "Institutions", "highlight": "Highlight",
+    "evidence": "Evidence", "code": "Code", "no_code": "no code link at announcement",
+    "peer_review": "Peer review", "reading_order": "Reading order",
+    "synthesis": "Cross-paper synthesis", "quick_reference": "Quick reference",
+    "core": "Core contribution", "institution": "Institution", "sources": "Sources",
+    "core_contribution": "Core contribution", "key_insight": "Key technical insight",
+    "results": "Quantitative results", "limits": "Limits / what to check",
+    "why_read": "Why read it", "none": "none", "link": "link",
+}
 NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven",
                 8: "Eight", 9: "Nine", 10: "Ten"}
 
@@ -117,9 +128,13 @@ class Digest:
     coverage: list[str] = field(default_factory=list)
     writer_note: str = ""          # e.g. the model and date, for the footer
     verification: Verification = field(default_factory=Verification)
+    lang: str = "en"
+    title_override: str = ""       # a translated edition's title
 
     @property
     def title(self) -> str:
+        if self.title_override:
+            return self.title_override
         n = len(self.picks)
         count = NUMBER_WORDS.get(n, str(n))
         papers = "paper" if n == 1 else "papers"
@@ -139,5 +154,5 @@ class Digest:
             "sources": [asdict(s) for s in self.sources],
             "verification": self.verification.to_json(),
             "announced": self.announced, "coverage": self.coverage,
-            "writer_note": self.writer_note, "topic": self.topic,
+            "writer_note": self.writer_note, "topic": self.topic, "lang": self.lang,
         }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import copy
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from arxiv_digest.models import Paper
 from arxiv_digest.store import Store
 from arxiv_digest.topics import DEFAULT_PROFILE, Profile
 from arxiv_digest.topics.relevance import NOT_RELEVANT, assess
-from arxiv_digest.verify import source_bank, verify
+from arxiv_digest.verify import bank_for, verify
 from arxiv_digest.writers import DigestPlan
 
 
@@ -62,6 +63,8 @@ class RunResult:
     digest: Digest
     ranking: Ranking
     paths: list[Path]
+    usage: object | None = None          # the LLM backend's Usage, when a model wrote
+    editions: dict = field(default_factory=dict)   # language -> fields kept in English
 
 
 def choose_picks(ranking: Ranking, featured: dict[str, set[str | None]],
@@ -88,7 +91,8 @@ def default_out_dir(settings: Settings, profile: Profile) -> Path:
 def run_day(settings: Settings, store: Store, profile: Profile, day: date | None = None, *,
             inputs: list[Path] | None = None, out_dir: Path | None = None,
             writer: str = "offline", strict: bool = False, client=None,
-            now: datetime | None = None) -> RunResult:
+            now: datetime | None = None, max_tokens: int | None = None,
+            languages: list[str] | None = None, llm_client=None) -> RunResult:
     """Ingest (replay, or live unless the day is stored), rank, write, verify, render,
     write the three files atomically and record the digest in the store."""
     settings = profile_settings(settings, profile)
@@ -116,22 +120,39 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
     plan = DigestPlan(day=ranking.date, profile=profile, counts=ranking.counts,
                       ranking=ranking, picks=picks, coverage=coverage(ranking, reports),
                       excluded_repeats=repeats)
-    digest = writers.get(writer).write(plan)
-    core = sum(1 for c in ranking.candidates if c.relevance.tier == "core")
-    extra = [core, ranking.pool - core, sum(1 for c in ranking.candidates if c.news)]
-    bank = source_bank(digest, {c.paper.id: c.paper for c in picks}, extra)
+    chosen = writers.get(writer, settings=settings, store=store, max_tokens=max_tokens,
+                         client=llm_client)
+    digest = chosen.write(plan)
+    bank = bank_for(digest, plan)
     verify(digest, bank)
-    json_text = render_json(digest)
-    files = {}
+    backend = getattr(chosen, "backend", None)
     target = out_dir or default_out_dir(settings, profile)
     stem = ranking.date.isoformat()
-    files[target / f"{stem}.json"] = json_text
-    files[target / f"{stem}.md"] = render_markdown(digest)
-    files[target / f"{stem}.html"] = render_html(digest)
+    json_text = render_json(digest)
+    files = {target / f"{stem}.json": json_text, target / f"{stem}.md": render_markdown(digest),
+             target / f"{stem}.html": render_html(digest)}
+    editions = {}
+    if languages:
+        from arxiv_digest.llm.backend import LLMBackend
+        from arxiv_digest.llm.translate import translate
+
+        backend = backend or LLMBackend(settings.llm, store, max_tokens=max_tokens,
+                                        client=llm_client)
+        for lang in languages:
+            edition, labels, kept = translate(digest, lang, backend)
+            edition.verification = copy.deepcopy(digest.verification)
+            verify(edition, bank)
+            editions[lang] = kept
+            files[target / f"{stem}.{lang}.json"] = render_json(edition)
+            files[target / f"{stem}.{lang}.md"] = render_markdown(edition, labels)
+            files[target / f"{stem}.{lang}.html"] = render_html(edition, labels)
     paths = write_all_atomically(files)
     store.save_digest(ranking.date, profile.name, digest.writer, digest.title, json_text,
                       [(c.paper.id, c.paper.version, c.news) for c in picks])
-    return RunResult(digest, ranking, paths)
+    usage = backend.usage if backend is not None else None
+    if backend is not None:
+        store.log_llm_usage(ranking.date, backend.usage_rows)
+    return RunResult(digest, ranking, paths, usage, editions)
 
 
 def coverage(ranking: Ranking, reports: list) -> list[str]:

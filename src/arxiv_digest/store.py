@@ -124,10 +124,37 @@ def _migration_0003_digests(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_0004_llm(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE llm_cache (
+            model TEXT NOT NULL,
+            request_hash TEXT NOT NULL,     -- sha256 of the whole request
+            response TEXT,                  -- the validated reply, NULL when the model failed it
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (model, request_hash)
+        );
+        CREATE TABLE llm_usage (
+            run_at TEXT NOT NULL,
+            digest_date TEXT NOT NULL,
+            part TEXT NOT NULL,             -- pick:2606.24888, day, translate:ko:…
+            model TEXT NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            cached INTEGER NOT NULL
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", _migration_0001_initial),
     ("0002_relevance_cache", _migration_0002_relevance_cache),
     ("0003_digests", _migration_0003_digests),
+    ("0004_llm", _migration_0004_llm),
 ]
 
 _PAPER_FIELDS = ("title", "authors", "abstract", "categories", "comment", "journal_ref", "doi",
@@ -422,6 +449,29 @@ class Store:
                 (profile, day.isoformat())):
             result.setdefault(pid, set()).add(news)
         return result
+
+    # -- LLM responses -----------------------------------------------------------------------
+
+    def llm_cached(self, model: str, request_hash: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT response, prompt_tokens, completion_tokens, created_at FROM llm_cache "
+            "WHERE model = ? AND request_hash = ?", (model, request_hash)).fetchone()
+
+    def save_llm_response(self, model: str, request_hash: str, response: str | None,
+                          prompt_tokens: int, completion_tokens: int) -> str:
+        created = _now()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO llm_cache VALUES (?, ?, ?, ?, ?, ?)",
+                (model, request_hash, response, prompt_tokens, completion_tokens, created))
+        return created
+
+    def log_llm_usage(self, digest_date: date, rows: list[tuple[str, str, int, int, bool]]) -> None:
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO llm_usage VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(_now(), digest_date.isoformat(), part, model, pt, ct, int(cached))
+                 for part, model, pt, ct, cached in rows])
 
     def paper(self, paper_id: str) -> Paper | None:
         row = self.conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()

@@ -1,5 +1,6 @@
-"""Verification: every number, percentage, multiplier and named venue in a digest's
-prose is located in the source its ``[n]`` marker cites, or the sentence goes.
+"""Verification: every number, percentage, multiplier, named venue and named
+institution in a digest's prose is located in the source its ``[n]`` marker cites, or
+the sentence goes.
 
 Independent of any writer. Sources are the picks' titles, abstracts and comments
 (rendered as text), and for the research brief the listing's counts. A venue counts
@@ -29,6 +30,17 @@ _NUMBER = re.compile(r"(?<![\w.\-/^_])[+\-\u2212\u00b1]?(?P<num>\d+(?:[.,]\d+)*)
                      r"(?P<unit>\s?%|\s?\u00d7|x(?![a-zA-Z])|(?:[KMBk]|ms|s|h)(?![a-zA-Z]))?"
                      r"(?![\w]|[.,]\d)")
 _MARKER = re.compile(r"\[(\d+)\]")
+# Institutions a sentence may name: universities, institutes, labs and companies by their
+# usual names. A writer may only name one that the cited source names.
+_INSTITUTION = re.compile(
+    r"\b(?:University of (?:[A-Z][\w\-]+)(?: (?:[A-Z][\w\-]+|at|of|in))*"
+    r"|(?:[A-Z][\w\-]+ )+(?:University|Institute|Laboratory|Lab|Labs|College|Academy)\b"
+    r"|(?:MIT|Stanford|Harvard|Princeton|Berkeley|UC Berkeley|UCLA|CMU|Carnegie Mellon|Oxford|"
+    r"Cambridge|ETH Zurich|EPFL|Tsinghua|Peking University|KAIST|Seoul National University|"
+    r"Google(?: DeepMind| Research| Brain)?|DeepMind|OpenAI|Anthropic|Microsoft(?: Research)?|"
+    r"NVIDIA|Nvidia|Apple|Amazon|Adobe|ByteDance|Alibaba|Tencent|Baidu|Huawei|Samsung|Sony|"
+    r"IBM|Intel|Qualcomm|Stability AI|Hugging Face|Mila|Vector Institute|Allen Institute|"
+    r"(?<![\w-])Meta(?: AI| FAIR)?(?![\w-])|FAIR))\b")
 _FALLBACK = "This section's text could not be verified against its source and was removed."
 
 
@@ -59,6 +71,19 @@ def source_bank(digest: Digest, papers: dict, extra_listing_numbers: list[int]) 
         elif source.n not in bank:
             bank[source.n] = SourceText(source.url)
     return bank
+
+
+def bank_for(digest: Digest, plan) -> dict[int, SourceText]:
+    """The bank for a digest written from ``plan`` (a :class:`DigestPlan`): the picks'
+    papers, and the listing's counts with the topic pool's make-up."""
+    candidates = plan.ranking.candidates
+    core = sum(1 for c in candidates if c.relevance.tier == "core")
+    extra = [core, plan.ranking.pool - core, sum(1 for c in candidates if c.news)]
+    return source_bank(digest, {c.paper.id: c.paper for c in plan.picks}, extra)
+
+
+def institutions(text: str) -> list[str]:
+    return [m.group(0) for m in _INSTITUTION.finditer(text or "")]
 
 
 def facts(text: str) -> tuple[list[tuple[str, str | None]], list[str]]:
@@ -96,7 +121,8 @@ def _found_venue(venue: str, review: str) -> bool:
 def check(text: str, cited: list[int], bank: dict[int, SourceText]) -> tuple[int, int, str | None]:
     """Check one segment against its cited sources: (numbers, venues, problem or None)."""
     numbers, venues = facts(text)
-    if not numbers and not venues:
+    named = institutions(text)
+    if not numbers and not venues and not named:
         return 0, 0, None
     if not cited:
         return 0, 0, "states a fact without a source marker"
@@ -109,6 +135,9 @@ def check(text: str, cited: list[int], bank: dict[int, SourceText]) -> tuple[int
     for venue in venues:
         if not any(_found_venue(venue, s.review) for s in sources):
             return 0, 0, f"venue {venue} is not in the comment or journal-ref of {cited}"
+    for name in named:
+        if not any(name in s.text for s in sources):
+            return 0, 0, f"institution {name} is not in source {cited}"
     return len(numbers), len(venues), None
 
 

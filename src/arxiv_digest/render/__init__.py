@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from arxiv_digest.digest import SECTION_NAMES, SECTION_TITLES, Digest
+from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
@@ -59,17 +59,18 @@ def _environment(autoescape: bool):
     return env
 
 
-def _context(digest: Digest) -> dict:
-    return {"d": digest, "sections": [(n, SECTION_TITLES[n]) for n in SECTION_NAMES],
-            "v": digest.verification}
+def _context(digest: Digest, labels: dict | None) -> dict:
+    words = dict(LABELS, **(labels or {}))
+    return {"d": digest, "sections": [(n, words[n]) for n in SECTION_NAMES],
+            "v": digest.verification, "L": words}
 
 
-def render_markdown(digest: Digest) -> str:
-    return _environment(False).get_template("digest.md.j2").render(**_context(digest))
+def render_markdown(digest: Digest, labels: dict | None = None) -> str:
+    return _environment(False).get_template("digest.md.j2").render(**_context(digest, labels))
 
 
-def render_html(digest: Digest) -> str:
-    return _environment(True).get_template("digest.html.j2").render(**_context(digest))
+def render_html(digest: Digest, labels: dict | None = None) -> str:
+    return _environment(True).get_template("digest.html.j2").render(**_context(digest, labels))
 
 
 def render_json(digest: Digest) -> str:

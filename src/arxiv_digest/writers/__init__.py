@@ -3,7 +3,8 @@
 Every fact a reader could check — ids, authors, categories, counts, code links, peer
 review, sources — is put into the :class:`Digest` by :func:`skeleton` from data,
 before a writer runs; a writer fills only the prose fields. Writers register by name
-(``offline`` is built in and the default); ``get(name)`` finds one.
+(``offline`` is built in and the default, ``llm`` writes with a model);
+``get(name, **context)`` makes one, passing what it may need (settings, store, budget).
 """
 
 from __future__ import annotations
@@ -60,15 +61,15 @@ def available() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get(name: str) -> Writer:
+def get(name: str, **context) -> Writer:
     _load_builtin()
     if name not in _REGISTRY:
         raise ConfigError(f"unknown writer {name!r}; available: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name]()
+    return _REGISTRY[name](**context)
 
 
 def _load_builtin() -> None:
-    from arxiv_digest.writers import offline  # noqa: F401
+    from arxiv_digest.writers import llm, offline  # noqa: F401
 
 
 def area_of(candidate: Candidate, profile: Profile) -> str:

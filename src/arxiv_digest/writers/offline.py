@@ -195,6 +195,9 @@ class _PickWriter:
 class OfflineWriter:
     name = "offline"
 
+    def __init__(self, **context):
+        """Needs nothing: no key, no network, no store."""
+
     def write(self, plan: DigestPlan) -> Digest:
         digest = skeleton(plan, self.name)
         used: set[str] = set()
