@@ -294,6 +294,8 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
     console.print(f"verification: {v.checked} facts checked, {v.dropped} sentences dropped"
                   + (f", {v.fallbacks} sections replaced" if v.fallbacks else ""),
                   markup=False, highlight=False)
+    for line in v.details[:MAX_PROBLEMS_SHOWN]:
+        console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     if result.usage is not None:
         u = result.usage
         cost = ctx.obj["settings"].llm.cost(u.prompt_tokens, u.completion_tokens)

@@ -103,10 +103,12 @@ class Verification:
     fallbacks: int = 0             # sections that fell back to another writer's text
     numbers: int = 0
     venues: int = 0
-    details: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)   # for the console, never published
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """Counts only: the details quote what was removed, which must not be published."""
+        return {"checked": self.checked, "dropped": self.dropped, "fallbacks": self.fallbacks,
+                "numbers": self.numbers, "venues": self.venues}
 
 
 @dataclass
