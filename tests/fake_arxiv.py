@@ -11,7 +11,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from loopback import LoopbackServer
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
@@ -129,7 +131,7 @@ class Seen:
     headers: dict[str, str]
 
 
-class FakeArxiv:
+class FakeArxiv(LoopbackServer):
     """Serves ``/atom/<cat>``, ``/rss/<cat>`` and ``/api/query`` from a day's papers."""
 
     def __init__(self):
@@ -138,23 +140,7 @@ class FakeArxiv:
         self.faults: dict[str, list[Fault]] = {}   # path prefix -> faults served first, in order
         self.requests: list[Seen] = []
         self.unknown_ids: set[str] = set()         # ids the API pretends not to know
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> "FakeArxiv":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def serve_day(self, day: date, listing: dict[str, list[tuple[Paper, str]]]) -> None:
         for category, items in listing.items():

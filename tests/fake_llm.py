@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from loopback import LoopbackServer
 
 FABRICATION = ("It reaches FID 1.23 on ImageNet and was accepted at ECCV 2026, work done "
                "by researchers at MIT.")
@@ -68,30 +69,16 @@ def honest_translation(body: dict) -> dict:
     return {key: f"\ubc88\uc5ed: {value}" for key, value in payload.items()}
 
 
-class FakeLLM:
+class FakeLLM(LoopbackServer):
+    path_prefix = "/v1"
+
     def __init__(self):
         self.script: dict[str, list[str] | str] = {}   # kind -> behaviour(s), else "honest"
         self.requests: list[dict] = []
         self.refuse_schema = False                    # 400 on response_format json_schema
         self.refuse_json_mode = False                 # 400 on any response_format
         self.delay = 2.0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def start(self) -> "FakeLLM":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def tokens(self) -> int:
         return sum(r["usage"] for r in self.requests if "usage" in r)
