@@ -59,6 +59,20 @@ class LLMSettings:
 
 
 @dataclass(frozen=True)
+class SMTPSettings:
+    """Where e-mail goes out. The user and password come from the environment only
+    (ARXIV_DIGEST_SMTP_USER, ARXIV_DIGEST_SMTP_PASSWORD)."""
+
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"           # starttls, ssl or none
+    sender: str = "arxiv-digest@localhost"
+    timeout: float = 30.0
+    ca_file: str | None = None           # a private CA for the server's certificate
+    to: tuple[str, ...] = ()             # default recipients (the daily job)
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     categories: list[str] = field(default_factory=lambda: list(DEFAULT_CATEGORIES))
@@ -70,7 +84,9 @@ class Settings:
     http_timeout: float = 30.0
     http_retries: int = 4
     holidays: tuple[date, ...] = ()
+    site_url: str = "http://localhost:8000/"   # absolute links in feeds and e-mail
     llm: LLMSettings = field(default_factory=LLMSettings)
+    smtp: SMTPSettings = field(default_factory=SMTPSettings)
 
     @property
     def db_path(self) -> Path:
@@ -126,7 +142,8 @@ def load_settings(home: Path | None = None) -> Settings:
 
 def _from_toml(data: dict, where: Path) -> dict:
     known = {"categories", "feed_url", "api_url", "api_min_interval", "feed_min_interval",
-             "contact", "http_timeout", "http_retries", "holidays", "llm"}
+             "contact", "http_timeout", "http_retries", "holidays", "llm", "site_url",
+             "smtp"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}; "
@@ -143,6 +160,18 @@ def _from_toml(data: dict, where: Path) -> dict:
         values["api_min_interval"] = float(values["api_min_interval"])
     if "llm" in values:
         values["llm"] = _llm_from_toml(values["llm"], where)
+    if "smtp" in values:
+        table = values["smtp"]
+        known = {"host", "port", "security", "sender", "timeout", "ca_file", "to"}
+        if not isinstance(table, dict) or set(table) - known:
+            raise ConfigError(f"{where}: [smtp] takes {', '.join(sorted(known))}; user and "
+                              "password come from ARXIV_DIGEST_SMTP_USER/_PASSWORD")
+        if table.get("security", "starttls") not in ("starttls", "ssl", "none"):
+            raise ConfigError(f"{where}: [smtp] security must be starttls, ssl or none")
+        table = dict(table)
+        if "to" in table:
+            table["to"] = tuple(table["to"])
+        values["smtp"] = SMTPSettings(**table)
     if "holidays" in values:
         try:
             values["holidays"] = tuple(

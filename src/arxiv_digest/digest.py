@@ -71,6 +71,7 @@ class Pick:
     one_line: str = ""             # the quick-reference contribution
     sections: dict[str, str] = field(default_factory=lambda: {n: "" for n in SECTION_NAMES})
     claims: list[ClaimRef] = field(default_factory=list)
+    signals: dict[str, dict] = field(default_factory=dict)   # name -> {value, reason}
 
     @property
     def author_line(self) -> str:
@@ -93,7 +94,14 @@ class Pick:
             "url": self.abs_url, "highlight": self.highlight, "one_line": self.one_line,
             "sections": dict(self.sections),
             "claims": [asdict(c) for c in self.claims],
+            "source": self.source, "signals": self.signals,
         }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Pick":
+        fields = {k: v for k, v in data.items() if k not in ("url", "claims")}
+        return cls(abs_url=data["url"], claims=[ClaimRef(**c) for c in data.get("claims", [])],
+                   **fields)
 
 
 @dataclass
@@ -156,5 +164,24 @@ class Digest:
             "sources": [asdict(s) for s in self.sources],
             "verification": self.verification.to_json(),
             "announced": self.announced, "coverage": self.coverage,
-            "writer_note": self.writer_note, "topic": self.topic, "lang": self.lang,
+            "writer_note": self.writer_note, "topic": self.topic, "noun": self.noun,
+            "lang": self.lang,
         }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Digest":
+        """A stored digest back as data (for the site, feeds and e-mail)."""
+        verification = Verification(**{k: data["verification"].get(k, 0) for k in
+                                       ("checked", "dropped", "fallbacks", "numbers", "venues")})
+        digest = cls(date=date.fromisoformat(data["date"]), profile=data["profile"],
+                     topic=data.get("topic", data["profile"]),
+                     noun=data.get("noun", data["profile"]), writer=data["writer"],
+                     counts=data["counts"], picks=[Pick.from_json(p) for p in data["picks"]],
+                     sources=[Source(**s) for s in data["sources"]], announced=data["announced"],
+                     dek=data["dek"], headline=data.get("headline", ""), brief=data["brief"],
+                     reading_order=data["reading_order"], synthesis=data["synthesis"],
+                     coverage=data.get("coverage", []), writer_note=data.get("writer_note", ""),
+                     verification=verification, lang=data.get("lang", "en"))
+        if digest.title != data["title"]:
+            digest.title_override = data["title"]
+        return digest

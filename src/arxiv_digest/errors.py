@@ -8,6 +8,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NO_ANNOUNCEMENT = 3
 EXIT_NO_DIGEST = 4
+EXIT_LOCKED = 5
 
 
 class DigestError(Exception):
@@ -42,3 +43,9 @@ class NothingToDigest(DigestError):
     """No paper of the day passed the topic filter: no digest, and not a failure."""
 
     exit_code = EXIT_NO_DIGEST
+
+
+class LockedError(DigestError):
+    """Another daily run holds the lock."""
+
+    exit_code = EXIT_LOCKED

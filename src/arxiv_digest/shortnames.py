@@ -90,6 +90,8 @@ def compact_title(title: str, max_words: int = 4, max_chars: int = 48) -> str:
     main = head if rest.strip() and len(head.split()) >= 2 else title
     if rest.strip() and head.split() and head.split()[0].lower() in _QUESTION:
         main = rest   # "Why X Fails: A Theory of Y" -> named by its answer, "Theory of Y"
+    elif rest.strip() and len(head.split()) <= 5 and len(head) <= max_chars:
+        return head.strip()   # a short head before a colon reads as the paper's name
     words = main.rstrip("?!.").split()
     while len(words) > 1 and words[0].lower() in (_QUESTION | {"towards", "toward", "on", "a",
                                                                 "an", "the"}):
@@ -101,5 +103,7 @@ def compact_title(title: str, max_words: int = 4, max_chars: int = 48) -> str:
             break
     words = words[:max_words]
     while len(words) > 2 and len(" ".join(words)) > max_chars:
+        words.pop()
+    while len(words) > 1 and words[-1].lower().strip(",;?!.") in _SMALL:
         words.pop()
     return " ".join(words).strip(",;?!.")

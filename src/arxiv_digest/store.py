@@ -150,11 +150,35 @@ def _migration_0004_llm(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_0005_publishing(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE sent (
+            date TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (date, profile, recipient)
+        );
+        CREATE TABLE published (
+            date TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            step TEXT NOT NULL,             -- digest, site, email
+            done_at TEXT NOT NULL,
+            PRIMARY KEY (date, profile, step)
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", _migration_0001_initial),
     ("0002_relevance_cache", _migration_0002_relevance_cache),
     ("0003_digests", _migration_0003_digests),
     ("0004_llm", _migration_0004_llm),
+    ("0005_publishing", _migration_0005_publishing),
 ]
 
 _PAPER_FIELDS = ("title", "authors", "abstract", "categories", "comment", "journal_ref", "doi",
@@ -434,6 +458,11 @@ class Store:
                                 (day.isoformat(), profile)).fetchone()
         return row[0] if row else None
 
+    def digests(self) -> list[tuple[date, str, str]]:
+        """Every stored digest: (date, profile, JSON), oldest first."""
+        return [(date.fromisoformat(r[0]), r[1], r[2]) for r in self.conn.execute(
+            "SELECT date, profile, json FROM digests ORDER BY date, profile")]
+
     def digest_dates(self, profile: str | None = None) -> list[tuple[date, str]]:
         rows = self.conn.execute(
             "SELECT date, profile FROM digests" + (" WHERE profile = ?" if profile else "")
@@ -472,6 +501,28 @@ class Store:
                 "INSERT INTO llm_usage VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(_now(), digest_date.isoformat(), part, model, pt, ct, int(cached))
                  for part, model, pt, ct, cached in rows])
+
+    # -- publishing ---------------------------------------------------------------------------
+
+    def sent_to(self, day: date, profile: str) -> set[str]:
+        return {r[0] for r in self.conn.execute(
+            "SELECT recipient FROM sent WHERE date = ? AND profile = ?",
+            (day.isoformat(), profile))}
+
+    def record_sent(self, day: date, profile: str, recipient: str, message_id: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?, ?)",
+                              (day.isoformat(), profile, recipient, message_id, _now()))
+
+    def is_published(self, day: date, profile: str, step: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM published WHERE date = ? AND profile = ? AND step = ?",
+            (day.isoformat(), profile, step)).fetchone() is not None
+
+    def mark_published(self, day: date, profile: str, step: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR IGNORE INTO published VALUES (?, ?, ?, ?)",
+                              (day.isoformat(), profile, step, _now()))
 
     def paper(self, paper_id: str) -> Paper | None:
         row = self.conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()

@@ -128,7 +128,9 @@ def skeleton(plan: DigestPlan, writer: str) -> Digest:
             evidence_strength=strength,
             evidence_reason=_strip_strength(evidence.reason) if evidence else "no evidence signal",
             area=area_of(candidate, plan.profile), tier=candidate.relevance.tier,
-            score=candidate.score, source=i, abs_url=url, news=candidate.news))
+            score=candidate.score, source=i, abs_url=url, news=candidate.news,
+            signals={name: {"value": v.value, "reason": v.reason}
+                     for name, v in candidate.signals.items() if v is not None}))
     n = len(sources)
     for pick, candidate in zip(picks, plan.picks):
         for url in links(candidate.paper):

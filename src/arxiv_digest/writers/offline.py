@@ -35,7 +35,8 @@ def best_claim(claims: list[Claim]) -> Claim | None:
     def score(c: Claim) -> float:
         bonus = {"speedup": 0.3, "improvement": 0.3, "reduction": 0.25, "result": 0.1}.get(c.kind, 0)
         field = {"title": 0.2, "abstract": 0.1}.get(c.field, 0.0)
-        return c.strength + bonus + field
+        count_like = -0.4 if c.unit in ("K", "M", "B", "k") else 0.0   # sizes, not results
+        return c.strength + bonus + field + count_like
     usable = [c for c in claims if c.kind not in ("count",)]
     return max(usable, key=score) if usable else None
 

@@ -1,0 +1,93 @@
+import fcntl
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from arxiv_digest.announcements import announcement_time
+from arxiv_digest.config import SMTPSettings
+from arxiv_digest.errors import LockedError
+from arxiv_digest.publish.daily import daily, daily_lock
+from arxiv_digest.store import Store
+from arxiv_digest.topics import load_profile
+from fake_arxiv import FakeArxiv
+from test_email import Inbox, start
+from test_live import DAY, synthetic_day
+
+NOW = announcement_time(DAY) + timedelta(hours=3)
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    arxiv = FakeArxiv().start()
+    day = synthetic_day(40)
+    for items in day.values():
+        for paper, _ in items:
+            number = int(paper.id[-2:])
+            if number % 4 == 0:
+                paper.title = f"Diffusion Sampler {number}"
+                paper.abstract = (f"We propose a sampler for diffusion models that cuts the "
+                                  f"denoising steps of diffusion models by {number}%.")
+    arxiv.serve_day(DAY, day)
+    inbox = Inbox()
+    smtp = start(inbox)
+    s = replace(settings, feed_url=arxiv.url + "/atom/{category}",
+                api_url=arxiv.url + "/api/query",
+                smtp=SMTPSettings(host="127.0.0.1", port=smtp.port, security="none",
+                                  sender="digest@example.org", to=("ana@example.org",)))
+    yield s, arxiv, inbox, tmp_path / "site"
+    smtp.stop()
+    arxiv.stop()
+
+
+def test_daily_publishes_once(world):
+    settings, arxiv, inbox, site = world
+    with Store(settings.db_path) as store:
+        first = daily(settings, store, load_profile(), recipients=["ana@example.org"],
+                      site_dir=site, now=NOW)
+        assert first.day == DAY and first.done == ["digest", "site", "email to 1"]
+        assert (site / "index.html").exists() and len(inbox.messages) == 1
+        requests = len(arxiv.requests)
+        second = daily(settings, store, load_profile(), recipients=["ana@example.org"],
+                       site_dir=site, now=NOW)
+    assert second.done == [] and second.skipped == ["digest", "site", "email"]
+    assert len(inbox.messages) == 1 and len(arxiv.requests) == requests
+
+
+def test_rerun_after_a_crash_finishes_only_what_is_missing(world):
+    settings, arxiv, inbox, site = world
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("power cut while building the site")
+
+    with Store(settings.db_path) as store:
+        with pytest.raises(RuntimeError):
+            daily(settings, store, load_profile(), recipients=["ana@example.org"],
+                  site_dir=site, now=NOW, build=crash)
+        assert store.digest_json(DAY, "diffusion") is not None and inbox.messages == []
+        report = daily(settings, store, load_profile(), recipients=["ana@example.org"],
+                       site_dir=site, now=NOW)
+    assert report.skipped[0] == "digest" and report.done == ["site", "email to 1"]
+    assert len(inbox.messages) == 1
+
+
+def test_two_runs_cannot_both_publish(world):
+    settings, arxiv, inbox, site = world
+    with daily_lock(settings.home), Store(settings.db_path) as store:
+        with pytest.raises(LockedError) as err:
+            daily(settings, store, load_profile(), recipients=[], site_dir=site, now=NOW)
+        assert err.value.exit_code == 5
+        assert store.digest_json(DAY, "diffusion") is None
+
+
+def test_daily_cli_exit_code_when_locked(home):
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "daily.lock", "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        proc = subprocess.run([sys.executable, "-m", "arxiv_digest", "daily", "--quiet"],
+                              env=dict(os.environ, ARXIV_DIGEST_HOME=str(home)),
+                              capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 5 and "another daily run" in proc.stderr

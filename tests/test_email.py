@@ -1,0 +1,155 @@
+"""E-mail against a real SMTP server (aiosmtpd) on loopback: plain, STARTTLS with
+authentication, and implicit TLS."""
+
+import email
+import socket
+import ssl
+import subprocess
+from dataclasses import replace
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from arxiv_digest.config import SMTPSettings
+from arxiv_digest.digest import Digest
+from arxiv_digest.errors import ConfigError, NetworkError
+from arxiv_digest.pipeline import run_day
+from arxiv_digest.publish.email import clean_subject, compose, send_digest, validate_address
+from arxiv_digest.store import Store
+from arxiv_digest.topics import load_profile
+from test_digest import FIXTURE
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return key, cert
+
+
+def start(inbox, **options):
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **options)
+    controller.start()
+    return controller
+
+
+@pytest.fixture
+def digest(settings, tmp_path):
+    with Store(settings.db_path) as store:
+        return run_day(settings, store, load_profile(), inputs=[FIXTURE],
+                       out_dir=tmp_path / "out").digest
+
+
+def test_plain_smtp_sends_multipart_once_per_recipient(settings, digest):
+    inbox = Inbox()
+    controller = start(inbox)
+    try:
+        smtp = SMTPSettings(host="127.0.0.1", port=controller.port, security="none",
+                            sender="digest@example.org")
+        with Store(settings.db_path) as store:
+            report = send_digest(smtp, store, digest, ["ana@example.org", "bo@example.org"],
+                                 site_url="https://digest.example.org")
+            assert report.sent == ["ana@example.org", "bo@example.org"]
+            again = send_digest(smtp, store, digest, ["ana@example.org", "cy@example.org"])
+            assert again.sent == ["cy@example.org"] and again.skipped == ["ana@example.org"]
+    finally:
+        controller.stop()
+    assert [rcpt for rcpt, _ in inbox.messages] == [["ana@example.org"], ["bo@example.org"],
+                                                    ["cy@example.org"]]
+    message = email.message_from_bytes(inbox.messages[0][1], policy=policy.default)
+    assert message["Subject"] == "Five diffusion papers worth reading: June 10, 2026"
+    assert message["To"] == "ana@example.org" and message["From"] == "digest@example.org"
+    assert message.is_multipart()
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "TurboSolve" in text and "https://digest.example.org/digests/diffusion/2026-06-10.html" in text
+    assert "<h1>Five diffusion papers" in html
+
+
+def test_starttls_with_login(settings, digest, certificate, monkeypatch):
+    key, cert = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    inbox = Inbox()
+    controller = start(inbox, tls_context=context, require_starttls=True,
+                       authenticator=authenticator, auth_require_tls=True)
+    monkeypatch.setenv("ARXIV_DIGEST_SMTP_USER", "digest")
+    monkeypatch.setenv("ARXIV_DIGEST_SMTP_PASSWORD", "s3cret")
+    try:
+        smtp = SMTPSettings(host="127.0.0.1", port=controller.port, security="starttls",
+                            sender="digest@example.org", ca_file=str(cert))
+        with Store(settings.db_path) as store:
+            assert send_digest(smtp, store, digest, ["ana@example.org"]).sent
+            monkeypatch.setenv("ARXIV_DIGEST_SMTP_PASSWORD", "wrong")
+            with pytest.raises(NetworkError, match="sent to 0 of 1"):
+                send_digest(replace(smtp, timeout=3), store, digest, ["bo@example.org"])
+    finally:
+        controller.stop()
+    assert logins[0] == (b"digest", b"s3cret") and len(inbox.messages) == 1
+
+
+def test_unknown_certificate_is_refused(settings, digest, certificate):
+    key, cert = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    controller = start(Inbox(), tls_context=context, require_starttls=True)
+    try:
+        smtp = SMTPSettings(host="127.0.0.1", port=controller.port, security="starttls",
+                            sender="digest@example.org")
+        with Store(settings.db_path) as store, pytest.raises(NetworkError, match="SSL"):
+            send_digest(smtp, store, digest, ["ana@example.org"])
+    finally:
+        controller.stop()
+
+
+@pytest.mark.parametrize("bad", [
+    "ana@example.org\r\nBcc: all@example.org", "ana@example.org, bo@example.org",
+    "Ana <ana@example.org>", "ana@example.org\nSubject: hi", "", "no-at-sign",
+    "ana@@example.org", "ana@exa mple.org", "ana@-example.org",
+])
+def test_header_injection_is_impossible(bad):
+    with pytest.raises(ConfigError):
+        validate_address(bad)
+
+
+def test_subject_and_recipient_are_single_lines(digest):
+    assert clean_subject("Hi\r\nBcc: x@example.org") == "Hi Bcc: x@example.org"
+    hostile = replace(digest, title_override="Five papers\r\nBcc: everyone@example.org")
+    message = compose(hostile, "digest@example.org", "ana@example.org")
+    headers = message.as_string().split("\n\n", 1)[0]
+    assert "\nBcc:" not in headers and message["Bcc"] is None
+    assert message["Subject"] == "Five papers Bcc: everyone@example.org"
+    assert validate_address("ana.b+digest@sub.example.org") == "ana.b+digest@sub.example.org"
+
+
+def test_send_cli_without_recipients_says_how_to_fix(home, digest):
+    from test_cli import run
+
+    proc = run("send", home=home, check=False)
+    assert proc.returncode == 1 and "--to" in proc.stderr

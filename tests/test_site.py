@@ -1,0 +1,126 @@
+import json
+import re
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from arxiv_digest.pipeline import run_day
+from arxiv_digest.publish.site import build_site
+from arxiv_digest.store import Store
+from arxiv_digest.topics import load_profile
+from test_cli import run
+from test_digest import FIXTURE, _day, _paper
+
+
+@pytest.fixture
+def stored(settings, tmp_path):
+    """Three stored digests: the fixture day and two constructed ones (one hostile)."""
+    days = [FIXTURE,
+            _day(tmp_path, "2026-06-11.jsonl", [
+                _paper(20001, "FastDiff: Sampling Diffusion Models",
+                       "We introduce FastDiff, a sampler for diffusion models that halves the "
+                       "steps of diffusion models, reaching FID 2.1.")]),
+            _day(tmp_path, "2026-06-12.jsonl", [
+                _paper(20002, 'Evil<script>alert("x")</script> Diffusion <img src=x onerror=alert(1)>',
+                       "We propose a guidance method for diffusion models "
+                       "<a href=\"javascript:alert(2)\">click</a> improving diffusion models.",
+                       comment="Project: javascript:alert(3) Accepted at ICML 2026")])]
+    with Store(settings.db_path) as store:
+        for path in days:
+            run_day(settings, store, load_profile(), inputs=[path], out_dir=tmp_path / "files")
+    return settings
+
+
+def build(settings, out):
+    with Store(settings.db_path) as store:
+        return build_site(store, out, settings.home, "https://digest.example.org/")
+
+
+def test_site_has_every_page(stored, tmp_path):
+    out = tmp_path / "site"
+    report = build(stored, out)
+    assert report.digests == 3
+    for page in ("index.html", "archive.html", "search.html", "profiles/diffusion.html",
+                 "digests/diffusion/2026-06-10.html", "digests/diffusion/2026-06-12.html",
+                 "papers/2606.10001.html", "static/site.css", "static/search.js",
+                 "static/search-index.js", "feeds/diffusion.atom.xml", "feeds/diffusion.rss.xml"):
+        assert (out / page).is_file(), page
+    index = (out / "index.html").read_text()
+    assert "June 12, 2026" in index                        # the latest digest is the index
+    archive = (out / "archive.html").read_text()
+    assert archive.count("digests/diffusion/") == 3 and "June 2026" in archive
+    paper = (out / "papers/2606.10001.html").read_text()
+    assert "Why it ranked there" in paper and "relevance" in paper and "novelty" in paper
+    day = (out / "digests/diffusion/2026-06-11.html").read_text()
+    assert 'rel="prev"' in day and 'rel="next"' in day and 'id="p1"' in day
+
+
+def test_pages_are_accessible_and_script_free(stored, tmp_path):
+    out = tmp_path / "site"
+    build(stored, out)
+    for page in out.rglob("*.html"):
+        html = page.read_text()
+        assert '<html lang="' in html and "<main" in html and "<nav" in html, page
+        headings = [int(h) for h in re.findall(r"<h([1-6])", html)]
+        assert headings and headings[0] == 1 and headings.count(1) == 1, page
+        assert all(b - a <= 1 for a, b in zip(headings, headings[1:])), page
+        assert all("alt=" in img for img in re.findall(r"<img[^>]*>", html)), page
+        scripts = re.findall(r"<script[^>]*>", html)
+        if page.name != "search.html":
+            assert scripts == [], page
+        else:
+            assert scripts == ['<script src="static/search-index.js">',
+                               '<script src="static/search.js">']
+
+
+def test_paper_text_is_inert_everywhere(stored, tmp_path):
+    out = tmp_path / "site"
+    build(stored, out)
+    for path in list(out.rglob("*.html")) + list(out.rglob("*.xml")) + list(out.rglob("*.js")):
+        text = path.read_text()
+        assert "<script>alert" not in text, path
+        assert 'href="javascript' not in text.lower(), path
+        assert "<img src=x" not in text, path
+    index_js = (out / "static/search-index.js").read_text()
+    assert "</script>" not in index_js and "\\u003cscript" in index_js
+
+
+def test_feeds_parse(stored, tmp_path):
+    out = tmp_path / "site"
+    build(stored, out)
+    for name in ("diffusion.atom.xml", "diffusion.rss.xml"):
+        feed = feedparser.parse(str(out / "feeds" / name))
+        assert not feed.bozo, (name, feed.get("bozo_exception"))
+        assert len(feed.entries) == 3
+        links = {e.link for e in feed.entries}
+        assert "https://digest.example.org/digests/diffusion/2026-06-10.html" in links
+        first = next(e for e in feed.entries if e.link.endswith("2026-06-10.html"))
+        assert first.title == "Five diffusion papers worth reading: June 10, 2026"
+        assert "TurboSolve" in first.summary
+        assert "<script" not in first.summary
+
+
+def test_rebuild_replaces_the_site_whole(stored, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build(stored, out)
+    (out / "stale.html").write_text("old")
+    build(stored, out)
+    assert not (out / "stale.html").exists()
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr("arxiv_digest.publish.feeds.write_feeds", broken)
+    with pytest.raises(RuntimeError):
+        build(stored, out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_site_build_cli(stored):
+    proc = run("site", "build", "--base-url", "https://x.example/", home=stored.home)
+    assert "built" in proc.stderr and (stored.home / "site" / "index.html").exists()
+    feed = feedparser.parse(str(stored.home / "site" / "feeds" / "diffusion.rss.xml"))
+    assert feed.entries[0].link.startswith("https://x.example/digests/")
