@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from arxiv_digest.announcements import announcement_time
-from arxiv_digest.config import SMTPSettings
+from arxiv_digest.config import EnrichSettings, SMTPSettings
 from arxiv_digest.errors import LockedError
 from arxiv_digest.publish.daily import daily, daily_lock
 from arxiv_digest.store import Store
@@ -35,7 +35,7 @@ def world(settings, tmp_path):
     inbox = Inbox()
     smtp = start(inbox)
     s = replace(settings, feed_url=arxiv.url + "/atom/{category}",
-                api_url=arxiv.url + "/api/query",
+                api_url=arxiv.url + "/api/query", enrich=EnrichSettings(enabled=False),
                 smtp=SMTPSettings(host="127.0.0.1", port=smtp.port, security="none",
                                   sender="digest@example.org", to=("ana@example.org",)))
     yield s, arxiv, inbox, tmp_path / "site"

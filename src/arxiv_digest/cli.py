@@ -268,10 +268,13 @@ def evaluate_command(ctx, picks_path, profile_name, as_json) -> None:
               help="Token budget for model requests in this run; past it, offline text.")
 @click.option("--lang", "languages", multiple=True, metavar="CODE",
               help="Also write an edition in this language (ko, zh, ja, de, …). Repeatable.")
+@click.option("--enrich/--no-enrich", default=None,
+              help="Enrich the shortlist (full text, code, community, authors). Default: on "
+                   "for live days, off for replays.")
 @click.option("--strict", is_flag=True, help="Fail if any input line or entry is bad.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.pass_context
-def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, strict,
+def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, enrich, strict,
         quiet) -> None:
     """Ingest a day, rank it, write the digest, verify it, render JSON, Markdown and HTML."""
     from arxiv_digest.pipeline import run_day
@@ -281,7 +284,7 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
     with Store(ctx.obj["settings"].db_path) as store:
         result = run_day(ctx.obj["settings"], store, profile, day, inputs=list(inputs),
                          out_dir=out_dir, writer=writer, strict=strict, max_tokens=max_tokens,
-                         languages=list(languages))
+                         languages=list(languages), enrich=enrich)
     if quiet:
         return
     d = result.digest
@@ -307,6 +310,9 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
                       + (f"; {u.over_budget} over the token budget" if u.over_budget else "")
                       + (f"; {u.failed} failed (offline text used)" if u.failed else ""),
                       markup=False, highlight=False, soft_wrap=True)
+    for line in d.unavailable[:MAX_PROBLEMS_SHOWN]:
+        console.print(f"  enrichment unavailable: {line}", markup=False, highlight=False,
+                      soft_wrap=True)
     for lang, kept in result.editions.items():
         console.print(f"edition {lang}: {len(kept)} field(s) kept in English", markup=False,
                       highlight=False)
@@ -374,9 +380,10 @@ def send(ctx, day, profile_name, recipients, force) -> None:
 @click.option("--site", "site_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Site directory (default: <data dir>/site).")
 @click.option("--writer", default="offline", show_default=True, help="Writer for the digest.")
+@click.option("--no-enrich", is_flag=True, help="Skip enrichment of the shortlist.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.pass_context
-def daily(ctx, profile_name, site_dir, writer, quiet) -> None:
+def daily(ctx, profile_name, site_dir, writer, no_enrich, quiet) -> None:
     """The scheduled job: latest announcement -> digest -> site -> e-mail, each step once."""
     from arxiv_digest.publish.daily import daily as run_daily
     from arxiv_digest.store import Store
@@ -385,7 +392,8 @@ def daily(ctx, profile_name, site_dir, writer, quiet) -> None:
     profile = _profile(ctx, profile_name)
     with Store(settings.db_path) as store:
         report = run_daily(settings, store, profile, recipients=list(settings.smtp.to),
-                           site_dir=site_dir or settings.home / "site", writer=writer)
+                           site_dir=site_dir or settings.home / "site", writer=writer,
+                           enrich=False if no_enrich else None)
     if not quiet:
         click.echo(f"{report.day}: done {', '.join(report.done) or 'nothing'}; "
                    f"already done {', '.join(report.skipped) or 'nothing'}", err=True)

@@ -73,6 +73,21 @@ class SMTPSettings:
 
 
 @dataclass(frozen=True)
+class EnrichSettings:
+    """Enrichment of the shortlist: full text, code, community and author signals."""
+
+    enabled: bool = True
+    shortlist: int = 15
+    html_url: str = "https://arxiv.org/html/{id}v{version}"
+    pdf_url: str = "https://arxiv.org/pdf/{id}v{version}"
+    github_api: str = "https://api.github.com"
+    hf_api: str = "https://huggingface.co/api"
+    s2_api: str = "https://api.semanticscholar.org/graph/v1"
+    timeout: float = 20.0
+    retries: int = 2
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     categories: list[str] = field(default_factory=lambda: list(DEFAULT_CATEGORIES))
@@ -87,6 +102,7 @@ class Settings:
     site_url: str = "http://localhost:8000/"   # absolute links in feeds and e-mail
     llm: LLMSettings = field(default_factory=LLMSettings)
     smtp: SMTPSettings = field(default_factory=SMTPSettings)
+    enrich: EnrichSettings = field(default_factory=EnrichSettings)
 
     @property
     def db_path(self) -> Path:
@@ -143,7 +159,7 @@ def load_settings(home: Path | None = None) -> Settings:
 def _from_toml(data: dict, where: Path) -> dict:
     known = {"categories", "feed_url", "api_url", "api_min_interval", "feed_min_interval",
              "contact", "http_timeout", "http_retries", "holidays", "llm", "site_url",
-             "smtp"}
+             "smtp", "enrich"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}; "
@@ -160,6 +176,12 @@ def _from_toml(data: dict, where: Path) -> dict:
         values["api_min_interval"] = float(values["api_min_interval"])
     if "llm" in values:
         values["llm"] = _llm_from_toml(values["llm"], where)
+    if "enrich" in values:
+        table = values["enrich"]
+        known = set(EnrichSettings.__dataclass_fields__)
+        if not isinstance(table, dict) or set(table) - known:
+            raise ConfigError(f"{where}: [enrich] takes {', '.join(sorted(known))}")
+        values["enrich"] = EnrichSettings(**table)
     if "smtp" in values:
         table = values["smtp"]
         known = {"host", "port", "security", "sender", "timeout", "ca_file", "to"}

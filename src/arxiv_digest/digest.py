@@ -72,6 +72,10 @@ class Pick:
     sections: dict[str, str] = field(default_factory=lambda: {n: "" for n in SECTION_NAMES})
     claims: list[ClaimRef] = field(default_factory=list)
     signals: dict[str, dict] = field(default_factory=dict)   # name -> {value, reason}
+    figure: dict | None = None         # {url, caption, label, credit} from the full text
+    code_stats: dict | None = None     # {stars, forks, pushed_at, license, archived, dead}
+    community: dict | None = None      # {upvotes, comments} from Hugging Face
+    fulltext_source: int | None = None
 
     @property
     def author_line(self) -> str:
@@ -94,7 +98,9 @@ class Pick:
             "url": self.abs_url, "highlight": self.highlight, "one_line": self.one_line,
             "sections": dict(self.sections),
             "claims": [asdict(c) for c in self.claims],
-            "source": self.source, "signals": self.signals,
+            "source": self.source, "signals": self.signals, "figure": self.figure,
+            "code_stats": self.code_stats, "community": self.community,
+            "fulltext_source": self.fulltext_source,
         }
 
     @classmethod
@@ -140,6 +146,7 @@ class Digest:
     verification: Verification = field(default_factory=Verification)
     lang: str = "en"
     title_override: str = ""       # a translated edition's title
+    unavailable: list[str] = field(default_factory=list)   # enrichment that failed
 
     @property
     def title(self) -> str:
@@ -165,7 +172,7 @@ class Digest:
             "verification": self.verification.to_json(),
             "announced": self.announced, "coverage": self.coverage,
             "writer_note": self.writer_note, "topic": self.topic, "noun": self.noun,
-            "lang": self.lang,
+            "lang": self.lang, "unavailable": self.unavailable,
         }
 
     @classmethod
@@ -181,7 +188,8 @@ class Digest:
                      dek=data["dek"], headline=data.get("headline", ""), brief=data["brief"],
                      reading_order=data["reading_order"], synthesis=data["synthesis"],
                      coverage=data.get("coverage", []), writer_note=data.get("writer_note", ""),
-                     verification=verification, lang=data.get("lang", "en"))
+                     verification=verification, lang=data.get("lang", "en"),
+                     unavailable=data.get("unavailable", []))
         if digest.title != data["title"]:
             digest.title_override = data["title"]
         return digest

@@ -27,6 +27,7 @@ import httpx
 from arxiv_digest.errors import NetworkError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+NEGATIVE_CACHE_SECONDS = 24 * 3600
 
 
 class HttpStatusError(NetworkError):
@@ -117,8 +118,17 @@ class HttpClient:
             cached = self._cache_read(target, max_age)
             if cached is not None:
                 self.cache_hits += 1
-                return cached
-        body = self._fetch(target, service)
+                status, body = cached
+                if status == 404:
+                    raise HttpStatusError(f"GET {target} answered HTTP 404 (cached)", 404, body)
+                return body
+        try:
+            body = self._fetch(target, service)
+        except HttpStatusError as exc:
+            if exc.status == 404 and max_age is not None:
+                # A missing page is remembered for a day, so re-runs do not ask again.
+                self._cache_write(target, exc.body, status=404)
+            raise
         if validate is not None:
             validate(body)
         if max_age is not None:
@@ -190,7 +200,7 @@ class HttpClient:
         digest = hashlib.sha256(url.encode()).hexdigest()
         return self.cache_dir / digest[:2] / f"{digest}.cache"
 
-    def _cache_read(self, url: str, max_age: float) -> bytes | None:
+    def _cache_read(self, url: str, max_age: float) -> tuple[int, bytes] | None:
         path = self._cache_path(url)
         if path is None or not path.exists():
             return None
@@ -200,16 +210,20 @@ class HttpClient:
             meta = json.loads(header)
         except (OSError, ValueError):
             return None
+        status = meta.get("status", 200)
+        if status == 404:
+            max_age = min(max_age, NEGATIVE_CACHE_SECONDS)
         if meta.get("url") != url or self.wall_clock() - meta.get("fetched_at", 0) > max_age:
             return None
-        return body
+        return status, body
 
-    def _cache_write(self, url: str, body: bytes) -> None:
+    def _cache_write(self, url: str, body: bytes, status: int = 200) -> None:
         path = self._cache_path(url)
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        header = json.dumps({"url": url, "fetched_at": self.wall_clock()}).encode()
+        header = json.dumps({"url": url, "fetched_at": self.wall_clock(),
+                             "status": status}).encode()
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:

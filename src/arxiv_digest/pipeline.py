@@ -67,10 +67,9 @@ class RunResult:
     editions: dict = field(default_factory=dict)   # language -> fields kept in English
 
 
-def choose_picks(ranking: Ranking, featured: dict[str, set[str | None]],
-                 limit: int = 5) -> tuple[list[Candidate], int]:
-    """The best ``limit`` candidates, skipping papers already featured in an earlier digest
-    unless they bring news that was not featured before."""
+def eligible(ranking: Ranking, featured: dict[str, set[str | None]]) -> tuple[list[Candidate], int]:
+    """The candidates in rank order, without papers already featured in an earlier digest
+    unless they bring news that was not featured before; and how many were left out."""
     picks, skipped = [], 0
     for candidate in ranking.candidates:
         earlier = featured.get(candidate.paper.id)
@@ -78,8 +77,6 @@ def choose_picks(ranking: Ranking, featured: dict[str, set[str | None]],
             skipped += 1
             continue
         picks.append(candidate)
-        if len(picks) == limit:
-            break
     return picks, skipped
 
 
@@ -92,10 +89,16 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
             inputs: list[Path] | None = None, out_dir: Path | None = None,
             writer: str = "offline", strict: bool = False, client=None,
             now: datetime | None = None, max_tokens: int | None = None,
-            languages: list[str] | None = None, llm_client=None) -> RunResult:
-    """Ingest (replay, or live unless the day is stored), rank, write, verify, render,
-    write the three files atomically and record the digest in the store."""
+            languages: list[str] | None = None, llm_client=None,
+            enrich: bool | None = None, enrich_client=None) -> RunResult:
+    """Ingest (replay, or live unless the day is stored), rank, enrich the shortlist,
+    write, verify, render, write the files atomically and record the digest.
+
+    Enrichment needs the network: by default it runs for live days and not for replays
+    (``enrich=True`` forces it, ``False`` turns it off)."""
     settings = profile_settings(settings, profile)
+    if enrich is None:
+        enrich = settings.enrich.enabled and not inputs
     reports = [ingest_file(settings, store, path, day, strict=strict) for path in inputs or []]
     if reports:
         day = day or reports[0].date
@@ -111,7 +114,18 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
                 client.close()
         day = reports[0].date
     ranking = rank_day(settings, store, profile, day)
-    picks, repeats = choose_picks(ranking, store.featured_before(profile.name, ranking.date))
+    candidates, repeats = eligible(ranking, store.featured_before(profile.name, ranking.date))
+    enrichment, unavailable = {}, []
+    if enrich and candidates:
+        from arxiv_digest.enrich import enrich as enrich_papers
+        from arxiv_digest.rank import rerank
+
+        shortlist = candidates[:settings.enrich.shortlist]
+        found = enrich_papers(settings, [c.paper for c in shortlist], client=enrich_client)
+        enrichment, unavailable = found.papers, found.unavailable
+        candidates = rerank(shortlist, profile, ranking.date, enrichment) + \
+            candidates[len(shortlist):]
+    picks = candidates[:5]
     if not picks:
         raise NothingToDigest(
             f"no digest for {ranking.date}: none of the {ranking.considered} papers in "
@@ -119,7 +133,7 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
             + (f" ({repeats} were featured before)" if repeats else ""))
     plan = DigestPlan(day=ranking.date, profile=profile, counts=ranking.counts,
                       ranking=ranking, picks=picks, coverage=coverage(ranking, reports),
-                      excluded_repeats=repeats)
+                      excluded_repeats=repeats, enrichment=enrichment, unavailable=unavailable)
     chosen = writers.get(writer, settings=settings, store=store, max_tokens=max_tokens,
                          client=llm_client)
     digest = chosen.write(plan)

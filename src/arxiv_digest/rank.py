@@ -125,6 +125,23 @@ def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None
                    pool, listing.counts_json())
 
 
+def rerank(shortlist: list[Candidate], profile: Profile, day: date,
+           enrichment: dict) -> list[Candidate]:
+    """The shortlist re-scored with the enrichment signals, best first (ranks kept as
+    the day's ranks; order is by the new score, ties as in ranking)."""
+    ctx = DayContext(day=day, profile=profile, papers=[c.paper for c in shortlist],
+                     relevance={c.paper.id: c.relevance for c in shortlist},
+                     claims={c.paper.id: c.claims for c in shortlist}, enrichment=enrichment)
+    for name in profile.weights:
+        if name in signal_registry.ENRICHED:
+            values = signal_registry.get(name)(ctx)
+            for candidate in shortlist:
+                candidate.signals[name] = values.get(candidate.paper.id)
+    for candidate in shortlist:
+        candidate.score = combine(candidate.signals, profile.weights)
+    return sorted(shortlist, key=lambda c: (-round(c.score, 6), -c.relevance.value, c.paper.id))
+
+
 def combine(values: dict[str, SignalValue | None], weights: dict[str, float]) -> float:
     """Weighted mean over the signals that have a value for this paper."""
     total = weight_sum = 0.0

@@ -79,7 +79,14 @@ def bank_for(digest: Digest, plan) -> dict[int, SourceText]:
     candidates = plan.ranking.candidates
     core = sum(1 for c in candidates if c.relevance.tier == "core")
     extra = [core, plan.ranking.pool - core, sum(1 for c in candidates if c.news)]
-    return source_bank(digest, {c.paper.id: c.paper for c in plan.picks}, extra)
+    bank = source_bank(digest, {c.paper.id: c.paper for c in plan.picks}, extra)
+    for pick in digest.picks:
+        found = plan.enrichment.get(pick.id)
+        if pick.fulltext_source and found is not None and found.fulltext is not None:
+            full = found.fulltext
+            bank[pick.fulltext_source] = SourceText(f"{full.text} {full.table_text()}",
+                                                    bank[pick.source].review)
+    return bank
 
 
 def institutions(text: str) -> list[str]:

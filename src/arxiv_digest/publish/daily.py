@@ -51,7 +51,7 @@ def daily_lock(home: Path):
 
 def daily(settings: Settings, store: Store, profile: Profile, *, recipients: list[str],
           site_dir: Path, now: datetime | None = None, client=None, writer: str = "offline",
-          build=None, send=None) -> DailyReport:
+          build=None, send=None, enrich: bool | None = None) -> DailyReport:
     """Run the missing steps for the latest announcement."""
     from arxiv_digest.pipeline import run_day
     from arxiv_digest.publish.email import send_digest
@@ -65,7 +65,8 @@ def daily(settings: Settings, store: Store, profile: Profile, *, recipients: lis
         report = DailyReport(day)
         stored = store.digest_json(day, profile.name)
         if stored is None:
-            run_day(settings, store, profile, day, client=client, writer=writer, now=now)
+            run_day(settings, store, profile, day, client=client, writer=writer, now=now,
+                    enrich=enrich)
             report.done.append("digest")
         else:
             report.skipped.append("digest")

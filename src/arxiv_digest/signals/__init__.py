@@ -45,21 +45,27 @@ class DayContext:
     claims: dict[str, list["Claim"]]
     history: list["Paper"] = field(default_factory=list)   # earlier days' on-topic papers
     previous_versions: dict[str, "Paper"] = field(default_factory=dict)
+    enrichment: dict = field(default_factory=dict)          # id -> Enrichment (shortlist)
 
 
 SignalFn = Callable[[DayContext], dict[str, SignalValue | None]]
 _REGISTRY: dict[str, SignalFn] = {}
+ENRICHED: set[str] = set()        # signals that read enrichment (the shortlist only)
 
 
-def register(name: str):
+def register(name: str, enriched: bool = False):
     def decorator(fn: SignalFn) -> SignalFn:
         _REGISTRY[name] = fn
+        if enriched:
+            ENRICHED.add(name)
         return fn
     return decorator
 
 
 def registry() -> dict[str, SignalFn]:
-    from arxiv_digest.signals import code, evidence, novelty, relevance, venue  # noqa: F401
+    from arxiv_digest.signals import (  # noqa: F401
+        code, enriched, evidence, novelty, relevance, venue,
+    )
 
     return dict(_REGISTRY)
 

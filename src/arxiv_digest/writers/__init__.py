@@ -38,6 +38,8 @@ class DigestPlan:
     picks: list[Candidate]
     coverage: list[str] = field(default_factory=list)
     excluded_repeats: int = 0           # candidates skipped as already featured
+    enrichment: dict = field(default_factory=dict)     # id -> Enrichment (shortlist)
+    unavailable: list[str] = field(default_factory=list)   # enrichment that failed
 
 
 class Writer(Protocol):
@@ -133,6 +135,15 @@ def skeleton(plan: DigestPlan, writer: str) -> Digest:
                      for name, v in candidate.signals.items() if v is not None}))
     n = len(sources)
     for pick, candidate in zip(picks, plan.picks):
+        _enrich_pick(pick, plan.enrichment.get(candidate.paper.id))
+    for pick, candidate in zip(picks, plan.picks):
+        found = plan.enrichment.get(candidate.paper.id)
+        if found is not None and found.fulltext is not None:
+            n += 1
+            kind = "HTML" if found.fulltext.kind == "html" else "PDF"
+            sources.append(Source(n, found.fulltext.url, f"{pick.short_name}: full text ({kind})",
+                                  "fulltext"))
+            pick.fulltext_source = n
         for url in links(candidate.paper):
             if all(s.url != url for s in sources):
                 n += 1
@@ -150,7 +161,30 @@ def skeleton(plan: DigestPlan, writer: str) -> Digest:
             f"({announced.astimezone(timezone.utc):%H:%M} UTC)")
     return Digest(date=plan.day, profile=plan.profile.name, topic=plan.profile.title,
                   noun=plan.profile.noun, writer=writer, counts=counts, picks=picks,
-                  sources=sources, announced=when, coverage=list(plan.coverage))
+                  sources=sources, announced=when, coverage=list(plan.coverage),
+                  unavailable=list(plan.unavailable))
+
+
+def _enrich_pick(pick: Pick, found) -> None:
+    """Facts from enrichment, straight from data."""
+    if found is None:
+        return
+    if found.fulltext is not None:
+        pick.institutions = list(found.fulltext.institutions)
+        figure = found.fulltext.figure
+        if figure is not None:
+            first = pick.authors[0].split()[-1] if pick.authors else "the authors"
+            pick.figure = {"url": figure.url, "caption": figure.caption, "label": figure.label,
+                           "credit": f"{figure.label} from {first}"
+                                     f"{' et al.' if len(pick.authors) > 1 else ''}, "
+                                     f"arXiv:{pick.id}"}
+    if found.code is not None:
+        c = found.code
+        pick.code_stats = {"stars": c.stars, "forks": c.forks, "pushed_at": c.pushed_at,
+                           "license": c.license, "archived": c.archived, "dead": c.dead}
+    if found.community is not None:
+        pick.community = {"upvotes": found.community.upvotes,
+                          "comments": found.community.comments}
 
 
 def listing_sources(digest: Digest) -> list[int]:

@@ -76,8 +76,9 @@ def highlight_of(claim: Claim | None, pick: Pick) -> str:
 
 
 class _PickWriter:
-    def __init__(self, pick: Pick, candidate: Candidate, used: set[str]):
+    def __init__(self, pick: Pick, candidate: Candidate, used: set[str], enrichment=None):
         self.pick, self.candidate, self.used = pick, candidate, used
+        self.enrichment = enrichment
         self.sentences = abstract_sentences(candidate.paper.abstract)
         self.numbered = {c.sentence.strip() for c in candidate.claims if c.field == "abstract"
                          and c.kind not in ("count", "bound")}
@@ -122,8 +123,13 @@ class _PickWriter:
         if not results:
             results = [i for i in range(start, len(s)) if self.free(i) and RESULT.search(s[i])
                        and not PROBLEM.search(s[i])][:2]
+        table = self.table_sentence()
         if results:
             sections["results"] = " ".join(self.take(s[i]) for i in results)
+            if table:
+                sections["results"] += " " + table
+        elif table:
+            sections["results"] = table
         elif any(x in self.used for x in self.numbered):
             sections["results"] = "The abstract's numbers are quoted above."
         else:
@@ -132,6 +138,26 @@ class _PickWriter:
         sections["why_read"] = self.why_read()
         self.pick.highlight = highlight_of(best_claim(self.candidate.claims), self.pick)
         self.pick.one_line = self.pick.heading
+
+    def table_sentence(self) -> str:
+        """One result row from the full text's tables: the paper's own method's row."""
+        found = self.enrichment
+        if not self.pick.fulltext_source or found is None or found.fulltext is None:
+            return ""
+        name = self.pick.short_name.split(" (")[0].lower()
+        for table in found.fulltext.tables:
+            header = table.rows[0] if table.rows else []
+            for row in table.numeric_rows():
+                label = row[0].lower() if row else ""
+                if not label or not (name in label or label.startswith(("ours", "our "))):
+                    continue
+                cells = [f"{h} {v}" for h, v in zip(header[1:], row[1:]) if h and v][:4]
+                if not cells:
+                    continue
+                caption = clip(table.caption, 90).rstrip(".")
+                return with_marker(f"In the full text, {table.label} ({caption}) reports "
+                                   f"{row[0]}: {', '.join(cells)}", self.pick.fulltext_source)
+        return ""
 
     def limits(self) -> str:
         parts = self._limits()
@@ -203,7 +229,7 @@ class OfflineWriter:
         digest = skeleton(plan, self.name)
         used: set[str] = set()
         for pick, candidate in zip(digest.picks, plan.picks):
-            _PickWriter(pick, candidate, used).write()
+            _PickWriter(pick, candidate, used, plan.enrichment.get(candidate.paper.id)).write()
         digest.dek, digest.headline = self.dek(digest)
         digest.brief = self.brief(digest, plan)
         digest.reading_order = self.reading_order(digest)
