@@ -51,6 +51,7 @@ class FakeServices(LoopbackServer):
         self.routes: dict[str, Reply] = {}        # exact path -> reply (default 404)
         self.faults: dict[str, list[Reply]] = {}  # path prefix -> replies served first
         self.requests: list[str] = []
+        self.headers: list[dict] = []
         super().__init__()
 
     def html(self, paper_id: str, version: int, page: bytes) -> None:
@@ -78,6 +79,7 @@ class FakeServices(LoopbackServer):
             def do_GET(self):
                 path = urlsplit(self.path).path
                 server.requests.append(path)
+                server.headers.append(dict(self.headers))
                 reply = None
                 for prefix, queue in server.faults.items():
                     if path.startswith(prefix) and queue:

@@ -173,3 +173,13 @@ def test_no_enrich_makes_no_request(settings, services, tmp_path):
     with Store(settings.db_path) as store:
         run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path / "o")
     assert services.requests == []
+
+
+def test_github_token_is_sent_when_set(settings, services, tmp_path, monkeypatch):
+    settings = env(settings, services)
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_test")
+    write(settings, tmp_path)
+    sent = [h for p, h in zip(services.requests, services.headers) if p.startswith("/github/")]
+    assert sent and sent[0].get("Authorization") == "Bearer ghp_test"
+    others = [h for p, h in zip(services.requests, services.headers) if not p.startswith("/github/")]
+    assert all("Authorization" not in h for h in others)

@@ -106,6 +106,7 @@ class HttpClient:
         service: str = "default",
         max_age: float | None = None,
         validate: Callable[[bytes], object] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> bytes:
         """GET ``url`` and return the body.
 
@@ -123,7 +124,7 @@ class HttpClient:
                     raise HttpStatusError(f"GET {target} answered HTTP 404 (cached)", 404, body)
                 return body
         try:
-            body = self._fetch(target, service)
+            body = self._fetch(target, service, headers)
         except HttpStatusError as exc:
             if exc.status == 404 and max_age is not None:
                 # A missing page is remembered for a day, so re-runs do not ask again.
@@ -151,14 +152,14 @@ class HttpClient:
             if delay > 0:
                 self.sleep(delay)
 
-    def _fetch(self, url: str, service: str) -> bytes:
+    def _fetch(self, url: str, service: str, headers: dict[str, str] | None = None) -> bytes:
         problem = ""
         for attempt in range(self.retries + 1):
             self._wait_turn(service)
             started = self.clock()
             response: httpx.Response | None = None
             try:
-                response = self._client.get(url)
+                response = self._client.get(url, headers=headers)
                 response.read()
             except httpx.TimeoutException:
                 problem = "timed out"

@@ -12,6 +12,7 @@ blocks or fails a run.
 from __future__ import annotations
 
 import json
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -117,8 +118,12 @@ def _code(settings: Settings, client: HttpClient, paper: Paper, state: dict) -> 
         return None, f"GitHub statistics for {paper.id}: rate limit reached"
     owner, repo = match.groups()
     api = f"{settings.enrich.github_api.rstrip('/')}/repos/{owner}/{repo}"
+    token = os.environ.get("GITHUB_TOKEN")
+    headers = {"Accept": "application/vnd.github+json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"   # optional: a higher rate limit
     try:
-        data = json.loads(client.get(api, service="github", max_age=DAY,
+        data = json.loads(client.get(api, service="github", max_age=DAY, headers=headers,
                                      validate=lambda b: json.loads(b)["stargazers_count"]))
     except HttpStatusError as exc:
         if exc.status == 404:
