@@ -112,13 +112,7 @@ def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None
         relevance={c.paper.id: c.relevance for c in pool},
         claims={c.paper.id: c.claims for c in pool}, history=list(history or []),
         previous_versions=previous_versions)
-    for name in profile.weights:
-        values = signal_registry.get(name)(ctx)
-        for candidate in pool:
-            candidate.signals[name] = values.get(candidate.paper.id)
-    for candidate in pool:
-        candidate.score = combine(candidate.signals, profile.weights)
-    pool.sort(key=lambda c: (-round(c.score, 6), -c.relevance.value, c.paper.id))
+    pool = _score(pool, profile, ctx, list(profile.weights))
     for i, candidate in enumerate(pool, start=1):
         candidate.rank = i
     return Ranking(listing.date, profile.name, len(listing.papers()) - without_news, without_news,
@@ -132,14 +126,21 @@ def rerank(shortlist: list[Candidate], profile: Profile, day: date,
     ctx = DayContext(day=day, profile=profile, papers=[c.paper for c in shortlist],
                      relevance={c.paper.id: c.relevance for c in shortlist},
                      claims={c.paper.id: c.claims for c in shortlist}, enrichment=enrichment)
-    for name in profile.weights:
-        if name in signal_registry.ENRICHED:
-            values = signal_registry.get(name)(ctx)
-            for candidate in shortlist:
-                candidate.signals[name] = values.get(candidate.paper.id)
-    for candidate in shortlist:
+    names = [n for n in profile.weights if n in signal_registry.ENRICHED]
+    return _score(shortlist, profile, ctx, names)
+
+
+def _score(pool: list[Candidate], profile: Profile, ctx: DayContext,
+           names: list[str]) -> list[Candidate]:
+    """Compute the named signals for the pool, combine, and sort best first with
+    deterministic tie-breaking (score, then relevance, then arXiv id)."""
+    for name in names:
+        values = signal_registry.get(name)(ctx)
+        for candidate in pool:
+            candidate.signals[name] = values.get(candidate.paper.id)
+    for candidate in pool:
         candidate.score = combine(candidate.signals, profile.weights)
-    return sorted(shortlist, key=lambda c: (-round(c.score, 6), -c.relevance.value, c.paper.id))
+    return sorted(pool, key=lambda c: (-round(c.score, 6), -c.relevance.value, c.paper.id))
 
 
 def combine(values: dict[str, SignalValue | None], weights: dict[str, float]) -> float:
