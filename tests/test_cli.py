@@ -128,3 +128,12 @@ def test_live_ingest_from_the_command_line(home, tmp_path):
         assert len(server.api_requests()) == 1     # the re-run was served from the cache
     finally:
         server.stop()
+
+
+def test_markup_in_bad_lines_is_printed_as_text(home, tmp_path):
+    path = tmp_path / "[red]odd[bold] 2026-05-19.jsonl"
+    path.write_text(json.dumps({"id": "[/bold]", "title": "x"}) + "\n" + json.dumps(
+        {"id": "2605.00001", "title": "T", "authors": ["A"], "abstract": "A.",
+         "categories": ["cs.CV"]}) + "\n", encoding="utf-8")
+    proc = run("ingest", "--input", str(path), home=home)
+    assert "Traceback" not in proc.stderr and "[/bold]" in proc.stderr and "1 skipped" in proc.stderr

@@ -97,6 +97,9 @@ def test_rerun_is_byte_identical_and_recorded(settings, tmp_path):
         assert {p.name: p.read_bytes() for p in second.paths} == before
         stored = store.digest_json(date(2026, 6, 10), "diffusion")
     assert stored == before["2026-06-10.json"].decode("utf-8")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert all(p.stat().st_mode & 0o777 == 0o666 & ~mask for p in first.paths)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before)
 
 
@@ -200,7 +203,8 @@ def test_featured_papers_are_not_repeated(settings, tmp_path):
 
 
 def test_paper_text_never_becomes_markup(settings, tmp_path):
-    hostile = _paper(60001, 'Diffusion <script>alert(1)</script> Sampler <img src=x onerror=alert(2)>',
+    hostile = _paper(60001, 'Diffusion <script>alert(1)</script> Sampler <img src=x onerror=alert(2)> '
+                            '[1](https://evil.example/phish)',
                      "We propose a sampler for diffusion models [evil](javascript:alert(3)) that "
                      "speeds up diffusion models by 2x. ![pixel](https://tracker.example/p.png) "
                      "Code: javascript:alert(4)",
@@ -215,6 +219,7 @@ def test_paper_text_never_becomes_markup(settings, tmp_path):
     assert "&lt;script&gt;" in page
     assert not re.search(r"(?<!\\)\]\(javascript", markdown) and "<script>" not in markdown
     assert not re.search(r"(?<!\\)!\[pixel(?<!\\)\]\(", markdown)
+    assert not re.search(r"(?<!\\)\]\(https://evil", markdown)
     import markdown_it   # the Markdown, rendered by a CommonMark renderer, stays inert too
     html = markdown_it.MarkdownIt("commonmark", {"html": True}).render(markdown)
     assert "<script>" not in html and "<img" not in html and 'href="javascript' not in html

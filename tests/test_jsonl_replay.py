@@ -132,3 +132,12 @@ def test_every_shared_day_matches_its_documented_counts(shared):
         assert counts["categories"]["cs.CV"]["new"] == prim_cv, day
         assert counts["categories"]["cs.LG"]["new"] == prim_lg, day
         assert counts["union"]["total"] == union, day
+
+
+def test_byte_order_mark_and_control_characters(tmp_path):
+    path = tmp_path / "2026-05-19.jsonl"
+    path.write_bytes("\ufeff".encode() + (line(id="2605.00001", title="Back\x08space\x00 title")
+                                          + "\n" + line(id="2605.00002") + "\n").encode())
+    result = JsonlReplay(path).read(None, CATS)
+    assert result.problems == []
+    assert [p.title for p in result.listing.papers()] == ["Back space title", "A Title"]

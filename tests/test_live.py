@@ -157,3 +157,12 @@ def test_live_matches_replay_on_a_real_day(live, server, day_file):
     assert live_counts == replayed.counts_json()
     assert live_counts["union"]["total"] == 806
     assert len(server.api_requests()) == 9
+
+
+def test_a_feed_of_another_day_is_not_cached(live, server):
+    settings, store, client = live
+    server.serve_day(DAY - timedelta(days=1), synthetic_day(10))      # still yesterday's
+    with pytest.raises(NoAnnouncementError):
+        ingest_live(settings, store, client, DAY, now=NOW)
+    server.serve_day(DAY, synthetic_day(10))                           # now announced
+    assert ingest_live(settings, store, client, DAY, now=NOW).papers == 11

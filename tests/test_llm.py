@@ -146,6 +146,7 @@ def test_translated_edition_keeps_markers_and_numbers(env, llm, tmp_path):
     assert ko["lang"] == "ko" and ko["dek"].startswith("\ubc88\uc5ed")
     assert re.findall(r"\[\d+\]", ko["dek"]) == re.findall(r"\[\d+\]", en["dek"])
     assert ko["verification"]["dropped"] == en["verification"]["dropped"]
+    assert ko["verification"]["checked"] == en["verification"]["checked"]
     assert '<html lang="ko">' in texts["2026-06-10.ko.html"]
     assert result.editions["ko"] == []
 

@@ -124,3 +124,22 @@ def test_site_build_cli(stored):
     assert "built" in proc.stderr and (stored.home / "site" / "index.html").exists()
     feed = feedparser.parse(str(stored.home / "site" / "feeds" / "diffusion.rss.xml"))
     assert feed.entries[0].link.startswith("https://x.example/digests/")
+
+
+def test_site_survives_a_profile_given_as_a_path_and_is_readable(settings, tmp_path):
+    import os
+    from importlib import resources
+
+    builtin = resources.files("arxiv_digest.topics") / "profiles" / "diffusion.toml"
+    custom = tmp_path / "mydiff.toml"
+    custom.write_text(builtin.read_text().replace('name = "diffusion"', 'name = "mydiff"'))
+    run("run", "--input", str(FIXTURE), "--profile", str(custom), "--out", str(tmp_path / "o"),
+        home=settings.home)
+    custom.unlink()
+    out = tmp_path / "site"
+    build(settings, out)
+    assert (out / "digests" / "mydiff" / "2026-06-10.html").exists()
+    assert (out / "profiles" / "mydiff.html").exists()
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~mask

@@ -112,3 +112,14 @@ def test_changed_day_replaces_only_that_category(tmp_path):
         assert result.categories_written == ["cs.CV"]
         assert store.load_listing(DAY, ["cs.CV", "cs.LG"]).counts_json()["union"]["total"] == 3
         assert store.listing_dates() == [DAY]
+
+
+def test_reingesting_an_older_day_does_not_invent_a_version(tmp_path):
+    day_a, day_b = date(2026, 6, 1), date(2026, 6, 8)
+    with Store(tmp_path / "db.sqlite") as store:
+        store.save_listing(listing(day_a, ("cs.CV", "replace", paper(1, 0, comment="one"))), "a")
+        store.save_listing(listing(day_b, ("cs.CV", "replace", paper(1, 0, comment="two"))), "b")
+        before = dump(store)
+        store.save_listing(listing(day_a, ("cs.CV", "replace", paper(1, 0, comment="one"))), "a")
+        assert dump(store) == before
+        assert [v.version for v in store.versions("2605.00001")] == [2, 3]

@@ -103,10 +103,13 @@ def ingest(ctx, day, inputs, categories, strict, quiet) -> None:
 
 
 def _print_report(console, report: IngestReport, quiet: bool) -> None:
+    from rich.text import Text
+
     err = _stderr_console()
     for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
-        err.print(f"[yellow]skipped[/yellow] {problem}", markup=True, highlight=False,
-                  soft_wrap=True) if not quiet else None
+        if not quiet:   # paper ids and paths are data: never read as rich markup
+            err.print(Text("skipped ", style="yellow") + Text(str(problem)), highlight=False,
+                      soft_wrap=True)
     if len(report.problems) > MAX_PROBLEMS_SHOWN and not quiet:
         err.print(f"… and {len(report.problems) - MAX_PROBLEMS_SHOWN} more")
     parts = [f"{cat} {c.total} ({c.new} new, {c.cross} cross, {c.replace} replace)"

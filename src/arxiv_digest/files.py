@@ -16,6 +16,7 @@ def write_all_atomically(files: dict[Path, str]) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((tmp, path))
+            os.fchmod(fd, 0o666 & ~current_umask())   # as readable as a plain new file
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(content)
                 handle.flush()
@@ -27,3 +28,9 @@ def write_all_atomically(files: dict[Path, str]) -> list[Path]:
             if os.path.exists(tmp):
                 os.unlink(tmp)
     return [path for _, path in staged]
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

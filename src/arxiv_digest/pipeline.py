@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from arxiv_digest import writers
 
 from arxiv_digest.config import Settings
-from arxiv_digest.digest import Digest
+from arxiv_digest.digest import Digest, Verification
 from arxiv_digest.errors import NothingToDigest
 from arxiv_digest.files import write_all_atomically
 from arxiv_digest.ingest import ingest_file, read_listing
@@ -154,7 +153,7 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
                                         client=llm_client)
         for lang in languages:
             edition, labels, kept = translate(digest, lang, backend)
-            edition.verification = copy.deepcopy(digest.verification)
+            edition.verification = Verification(fallbacks=digest.verification.fallbacks)
             verify(edition, bank)
             editions[lang] = kept
             files[target / f"{stem}.{lang}.json"] = render_json(edition)

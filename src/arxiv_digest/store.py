@@ -283,7 +283,8 @@ class Store:
             latest = self._latest_versions([p.id for p in papers])
             for paper in papers:
                 if paper.version == 0:
-                    paper.version = self._resolve_version(paper, latest.get(paper.id))
+                    paper.version = self._resolve_version(paper, latest.get(paper.id),
+                                                          self.versions(paper.id))
             known = self._known_versions([p.id for p in papers])
             new_versions = sum((p.id, p.version) not in known for p in papers)
             rows = {p.id: _row(p) for p in papers}
@@ -329,15 +330,14 @@ class Store:
         return known
 
     @staticmethod
-    def _resolve_version(paper: Paper, latest: Paper | None) -> int:
-        """A replacement announced without a version: one after the newest stored
-        version if its text differs from it, else that version."""
-        if latest is None:
-            return 2
-        if (paper.title, paper.abstract, paper.comment) == (
-                latest.title, latest.abstract, latest.comment):
-            return latest.version
-        return latest.version + 1
+    def _resolve_version(paper: Paper, latest: Paper | None, known: list[Paper]) -> int:
+        """A replacement announced without a version: the stored version with the same
+        text (re-ingesting a day changes nothing), else one after the newest."""
+        text = (paper.title, paper.abstract, paper.comment)
+        for version in reversed(known):
+            if (version.title, version.abstract, version.comment) == text:
+                return version.version
+        return 2 if latest is None else latest.version + 1
 
     def _upsert_versions(self, papers: list[Paper], rows: dict[str, tuple], day: str) -> None:
         differs = " OR ".join(f"{f} IS NOT excluded.{f}" for f in _PAPER_FIELDS)

@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
+from arxiv_digest.errors import ConfigError
+from arxiv_digest.files import current_umask
 from arxiv_digest.render import _environment
 from arxiv_digest.store import Store
 from arxiv_digest.topics import DEFAULT_PROFILE, available_profiles, load_profile
@@ -47,7 +49,7 @@ def build_site(store: Store, out: Path, home: Path | None = None,
     digests = [Digest.from_json(json.loads(text)) for _, _, text in store.digests()
                if json.loads(text).get("lang", "en") == "en"]
     names = sorted({d.profile for d in digests} | set(available_profiles(home)))
-    profiles = [load_profile(name, home) for name in names]
+    profiles = [_profile(name, home, digests) for name in names]
     env = _environment(True)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -96,11 +98,25 @@ def build_site(store: Store, out: Path, home: Path | None = None,
         from arxiv_digest.publish.feeds import write_feeds
 
         write_feeds(staging / "feeds", profiles, by_profile, base_url)
+        staging.chmod(0o777 & ~current_umask())      # mkdtemp makes it private
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return SiteReport(out, len(digests), pages, time.perf_counter() - start)
+
+
+def _profile(name: str, home: Path | None, digests: list[Digest]):
+    """The profile by name; a digest made from a profile file that is no longer found
+    gets a stand-in with its name and topic, so its pages and feed are still built."""
+    from dataclasses import replace
+
+    try:
+        return load_profile(name, home)
+    except ConfigError:
+        topic = next((d.topic for d in digests if d.profile == name), name)
+        return replace(load_profile(DEFAULT_PROFILE), name=name, title=topic, noun=name,
+                       description=f"Digests made with the {name} profile.", source="")
 
 
 def _latest(by_profile: dict[str, list[Digest]]) -> Digest | None:

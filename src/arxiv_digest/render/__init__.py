@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
 
-_MARKER = re.compile(r"\[(\d+)\]")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+_MARKER = re.compile(r"\[(\d+)\](?!\()")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~()])")
 
 
 def md_text(value: object) -> str:

@@ -20,6 +20,7 @@ from arxiv_digest.models import (
 from arxiv_digest.sources import ProgressFn, register_replay
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def date_from_name(path: Path) -> date | None:
@@ -33,10 +34,11 @@ def date_from_name(path: Path) -> date | None:
 
 
 def clean(text: str | None) -> str | None:
-    """Collapse whitespace runs (line breaks from the API) to single spaces; '' -> None."""
+    """Collapse whitespace runs (line breaks from the API) to single spaces and drop
+    control characters (not valid in XML feeds or HTML); '' -> None."""
     if text is None:
         return None
-    return " ".join(text.split()) or None
+    return " ".join(_CONTROL.sub(" ", text).split()) or None
 
 
 class LineError(ValueError):
@@ -95,7 +97,7 @@ def paper_from_record(record: object) -> tuple[Paper, str | None]:
         version = 0 if announce in ("replace", "replace-cross") else 1
     paper = Paper(
         id=paper_id, version=version, title=title,
-        authors=[a.strip() for a in authors if a.strip()],
+        authors=[clean(a) for a in authors if clean(a)],
         abstract=clean(record["abstract"]) or "", categories=categories,
         links={"abs": f"https://arxiv.org/abs/{paper_id}"}, **optional,
     )
@@ -129,7 +131,7 @@ class JsonlReplay:
         problems: list[Problem] = []
         seen: dict[str, int] = {}
         try:
-            handle = open(self.path, encoding="utf-8")
+            handle = open(self.path, encoding="utf-8-sig")
         except OSError as exc:
             raise InputError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
         with handle:

@@ -40,21 +40,12 @@ class LiveArxiv:
         for i, category in enumerate(categories):
             report(i, steps, f"feed {category}")
             url = self.settings.feed_url.format(category=category)
+            # The checks run before caching too: a feed still showing another day (or
+            # none) is never cached, so a later retry fetches it afresh.
             body = self.client.get(url, service="arxiv-feed", max_age=feed_age,
-                                   validate=lambda b, u=url: parse_feed(b, u))
-            feed = parse_feed(body, url)
-            feed.category = feed.category or category
-            if feed.category != category:
-                raise InputError(f"{url}: expected the {category} feed, got {feed.category}")
-            if not feed.items or feed.day is None:
-                raise NoAnnouncementError(
-                    f"arXiv's {category} feed is empty: no announcement is current "
-                    f"(weekend or holiday); ask for an earlier listing with --input FILE")
-            if feed.day != day:
-                raise NoAnnouncementError(
-                    f"arXiv's {category} feed carries the listing of {describe(feed.day)}, "
-                    f"not {describe(day)}; feeds hold only the latest announcement — "
-                    f"replay an earlier day with --input FILE")
+                                   validate=lambda b, u=url, c=category: _checked_feed(
+                                       b, u, c, day))
+            feed = _checked_feed(body, url, category, day)
             feeds.append(feed)
             problems.extend(feed.problems)
         listing = feed_listing(feeds, day, categories)
@@ -74,6 +65,23 @@ class LiveArxiv:
         report(steps + len(batches), steps + len(batches), "done")
         return SourceResult(listing=_merge(listing, metadata, problems), problems=problems,
                             origin="arXiv feeds + export API")
+
+
+def _checked_feed(body: bytes, url: str, category: str, day: date) -> Feed:
+    feed = parse_feed(body, url)
+    feed.category = feed.category or category
+    if feed.category != category:
+        raise InputError(f"{url}: expected the {category} feed, got {feed.category}")
+    if not feed.items or feed.day is None:
+        raise NoAnnouncementError(
+            f"arXiv's {category} feed is empty: no announcement is current "
+            f"(weekend or holiday); ask for an earlier listing with --input FILE")
+    if feed.day != day:
+        raise NoAnnouncementError(
+            f"arXiv's {category} feed carries the listing of {describe(feed.day)}, "
+            f"not {describe(day)}; feeds hold only the latest announcement — "
+            f"replay an earlier day with --input FILE")
+    return feed
 
 
 def _merge(listing: Listing, metadata: dict, problems: list[Problem]) -> Listing:
