@@ -52,9 +52,13 @@ def _acronym_matches(acronym: str, before: str) -> bool:
 
 def short_name(paper: Paper) -> str:
     title = latex_to_text(paper.title).strip()
-    head, sep, _ = title.partition(":")
+    head, sep, rest = title.partition(":")
     if sep and _is_name(head):
         return head.strip()
+    lead = rest.split()[0].strip(",;") if sep and rest.split() else ""
+    if lead and _is_name(lead) and len(lead) >= 3 and (
+            any(c.isupper() for c in lead[1:]) or any(c.isdigit() for c in lead)):
+        return lead       # "Long Claim Title: Shell-LCC for …" -> Shell-LCC
     abstract = latex_to_text(paper.abstract or "")
     for pattern in (_INTRODUCE, _CALLED):
         match = pattern.search(abstract)

@@ -14,7 +14,9 @@ from markupsafe import Markup, escape
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
 
 _MARKER = re.compile(r"\[(\d+)\](?!\()")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~()])")
+# Brackets are escaped (so no "[text](url)" can form; [n] markers are kept only when no
+# "(" follows), as are emphasis, code, HTML and table characters.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 
 
 def md_text(value: object) -> str:
