@@ -3,9 +3,7 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 
 from arxiv_digest.cli import cli
 from conftest import REPO

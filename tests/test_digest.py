@@ -2,15 +2,12 @@ import json
 import os
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from arxiv_digest import render
 from arxiv_digest.digest import SECTION_NAMES
 from arxiv_digest.errors import NothingToDigest
-from arxiv_digest.ingest import ingest_file
-from arxiv_digest.pipeline import profile_settings, run_day
+from arxiv_digest.pipeline import run_day
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from arxiv_digest.verify import verify

@@ -12,7 +12,6 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from arxiv_digest.config import SMTPSettings
-from arxiv_digest.digest import Digest
 from arxiv_digest.errors import ConfigError, NetworkError
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.publish.email import clean_subject, compose, send_digest, validate_address

@@ -15,7 +15,7 @@ from arxiv_digest.llm.prompts import PickProse
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
-from fake_llm import FABRICATION, INJECTION, FakeLLM
+from fake_llm import INJECTION, FakeLLM
 from test_digest import FIXTURE, _day, _paper
 
 

@@ -136,12 +136,6 @@ class HttpClient:
             self._cache_write(target, body)
         return body
 
-    def forget(self, url: str, params: dict[str, str] | None = None) -> None:
-        """Drop a cached response (for example one that later turned out unusable)."""
-        path = self._cache_path(full_url(url, params))
-        if path is not None:
-            path.unlink(missing_ok=True)
-
     # -- network --------------------------------------------------------------------------
 
     def _wait_turn(self, service: str) -> None:

@@ -16,7 +16,6 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from arxiv_digest.config import Settings
 from arxiv_digest.enrich.fulltext import FullText, parse_latexml, parse_pdf
@@ -207,13 +206,3 @@ def enrich(settings: Settings, papers: list[Paper], client: HttpClient | None = 
         if own:
             client.close()
     return report
-
-
-def freshness(pushed_at: str | None, now: datetime) -> int | None:
-    """Days since the repository's last push."""
-    if not pushed_at:
-        return None
-    try:
-        return (now.date() - datetime.fromisoformat(pushed_at).date()).days
-    except ValueError:
-        return None

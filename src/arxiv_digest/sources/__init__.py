@@ -35,10 +35,6 @@ def register_replay(name: str, sniff: Callable[[bytes], bool]):
     return decorator
 
 
-def replay_formats() -> list[str]:
-    return list(_REPLAY_FORMATS)
-
-
 def open_replay(path: Path) -> Source:
     """The replay source for ``path``, chosen by what the file contains."""
     _load_builtin()

@@ -19,7 +19,7 @@ from arxiv_digest.topics.terms import tokens
 from arxiv_digest.writers import DigestPlan, listing_sources, register, skeleton
 from arxiv_digest.writers.prose import (
     LIMIT, MECHANISM, PROBLEM, PROPOSAL, RESULT, SYNTHETIC, abstract_sentences, clip, join_names,
-    lower_first, third_person,
+    third_person,
 )
 
 _NOUN_ENDINGS = ("tion", "sion", "ing", "ity", "ness", "ment", "ance", "ence", "ers", "ors")

@@ -68,12 +68,6 @@ def clip(sentence: str, limit: int = 400) -> str:
     return sentence[:cut].rstrip(",;: ") + "…"
 
 
-def lower_first(text: str) -> str:
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
 def join_names(names: list[str]) -> str:
     """'A, B and C'; with semicolons when an item itself holds a comma or an 'and'."""
     if len(names) <= 1:
