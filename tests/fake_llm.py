@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from http.server import BaseHTTPRequestHandler
 
@@ -24,6 +25,17 @@ def _kind(body: dict) -> str:
     if "Write the digest sections" in text:
         return "pick"
     return "day"
+
+
+def subject(body: dict) -> str:
+    """What a request is about, read from its content: ``pick:<paper title>`` for a pick's
+    sections, else its kind (``day``, ``translate``)."""
+    kind = _kind(body)
+    if kind == "pick":
+        user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        title = re.search(r"^title: (.*)$", user, re.M)
+        return f"pick:{title.group(1)}" if title else "pick"
+    return kind
 
 
 def _sentences(text: str) -> list[str]:
@@ -73,21 +85,36 @@ class FakeLLM(LoopbackServer):
     path_prefix = "/v1"
 
     def __init__(self):
-        self.script: dict[str, list[str] | str] = {}   # kind -> behaviour(s), else "honest"
+        # Behaviour by request content, never by arrival order: a key is a subject
+        # ("pick:<title>") or a kind ("pick", "day", "translate"). A subject's value may be
+        # a list, consumed by that subject's attempts (which arrive one after another); a
+        # kind's value is one behaviour for every request of that kind.
+        self.script: dict[str, list[str] | str] = {}
+        self._attempts: dict[str, int] = {}
         self.requests: list[dict] = []
         self.refuse_schema = False                    # 400 on response_format json_schema
         self.refuse_json_mode = False                 # 400 on any response_format
         self.delay = 2.0
+        self._lock = threading.Lock()
         super().__init__()
 
     def tokens(self) -> int:
         return sum(r["usage"] for r in self.requests if "usage" in r)
 
-    def _behaviour(self, kind: str) -> str:
-        planned = self.script.get(kind, "honest")
+    def _behaviour(self, body: dict) -> str:
+        key = subject(body)
+        with self._lock:
+            attempt = self._attempts.get(key, 0)
+            self._attempts[key] = attempt + 1
+        planned = self.script.get(key)
         if isinstance(planned, list):
-            return planned.pop(0) if planned else "honest"
-        return planned
+            return planned[attempt] if attempt < len(planned) else "honest"
+        if planned is not None:
+            return planned
+        generic = self.script.get(_kind(body), "honest")
+        if isinstance(generic, list):
+            raise ValueError("a list of behaviours needs a subject key such as 'pick:<title>'")
+        return generic
 
     def answer(self, body: dict) -> tuple[int, dict, dict]:
         kind = _kind(body)
@@ -95,7 +122,7 @@ class FakeLLM(LoopbackServer):
         if (self.refuse_schema and fmt == "json_schema") or (self.refuse_json_mode and fmt):
             return 400, {"error": {"message": "response_format is not supported",
                                    "type": "invalid_request_error"}}, {}
-        behaviour = self._behaviour(kind)
+        behaviour = self._behaviour(body)
         if behaviour == "429":
             return 429, {"error": {"message": "rate limited", "type": "rate_limit"}}, \
                 {"Retry-After": "0"}
@@ -139,7 +166,8 @@ class FakeLLM(LoopbackServer):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length))
-                record = {"path": self.path, "body": body, "kind": _kind(body)}
+                record = {"path": self.path, "body": body, "kind": _kind(body),
+                          "subject": subject(body)}
                 server.requests.append(record)
                 status, payload, headers = server.answer(body)
                 if status == 200:

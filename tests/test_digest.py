@@ -5,11 +5,12 @@ from datetime import date
 
 import pytest
 
-from arxiv_digest.digest import SECTION_NAMES
+from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
 from arxiv_digest.errors import NothingToDigest
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
+from arxiv_digest.render import render_json
 from arxiv_digest.verify import verify
 from conftest import REPO
 from test_cli import run
@@ -250,12 +251,23 @@ def test_every_shared_day_makes_a_full_verified_digest(tmp_path_factory, shared)
                             assert sentence not in seen, (path.name, sentence)
                             seen.add(sentence)
                 assert "$" not in " ".join(pick.sections.values())
-            again = verify(digest, source_bank(
+            bank = source_bank(
                 digest, {c.paper.id: c.paper for c in result.ranking.candidates}, [
                     sum(1 for c in result.ranking.candidates if c.relevance.tier == "core"),
                     sum(1 for c in result.ranking.candidates if c.relevance.tier != "core"),
-                    sum(1 for c in result.ranking.candidates if c.news)]))
-            assert again.verification.dropped == digest.verification.dropped
+                    sum(1 for c in result.ranking.candidates if c.news)])
+            # A fresh copy of the published digest re-verifies without losing a sentence…
+            fresh = Digest.from_json(digest.to_json())
+            fresh.verification = Verification()
+            again = verify(fresh, bank)
+            assert again is not digest
+            assert again.verification.dropped == 0, again.verification.details[:3]
+            assert again.verification.checked == digest.verification.checked
+            assert render_json(again) == render_json(digest)
+            # …and the check has teeth: without the sources, sourced sentences go.
+            bare = Digest.from_json(digest.to_json())
+            bare.verification = Verification()
+            assert verify(bare, {}).verification.dropped > 0, path.name
             counts = dict(digest.counts)
             counts.pop("topic_pool")
             assert counts == result.ranking.counts

@@ -18,6 +18,9 @@ from arxiv_digest.topics import load_profile
 from fake_llm import INJECTION, FakeLLM
 from test_digest import FIXTURE, _day, _paper
 
+TURBOSOLVE = "TurboSolve: Fourth-Order Solvers for Few-Step Diffusion Sampling"
+AUDITS = "Memorization Audits for Text-to-Image Diffusion Models"
+
 
 @pytest.fixture
 def llm():
@@ -89,11 +92,15 @@ def test_injection_is_neutralised_in_and_out(env, llm, tmp_path):
 
 
 def test_malformed_json_is_retried_once_then_falls_back(env, llm, tmp_path):
-    llm.script = {"pick": ["malformed"] * 2 + ["malformed", "honest"], "day": "malformed"}
+    llm.script = {f"pick:{TURBOSOLVE}": ["malformed", "malformed"],     # fails twice
+                  f"pick:{AUDITS}": ["malformed", "honest"],              # the retry works
+                  "day": "malformed"}
     result, _ = write(env, tmp_path)
     digest = result.digest
     picks = [r for r in llm.requests if r["kind"] == "pick"]
-    assert len(picks) == 7             # two failed twice... one retried successfully
+    assert len(picks) == 7             # 2 + 2 for the scripted picks, 1 for each other
+    assert [r["subject"] for r in picks].count(f"pick:{TURBOSOLVE}") == 2
+    assert any("TurboSolve: all sections" in d for d in digest.verification.details)
     assert any("offline text kept for" in d for d in digest.verification.details)
     assert digest.verification.fallbacks >= 2
     assert digest.dek and digest.synthesis        # the offline day-level text stands
@@ -101,12 +108,13 @@ def test_malformed_json_is_retried_once_then_falls_back(env, llm, tmp_path):
 
 
 def test_timeouts_and_429s_never_fail_a_run(env, llm, tmp_path):
-    env = replace(env, llm=replace(env.llm, concurrency=1))   # the script is consumed in order
-    llm.script = {"pick": ["timeout", "timeout", "429"], "day": "500"}
+    llm.script = {f"pick:{TURBOSOLVE}": ["timeout", "timeout"],   # the client's retry too
+                  f"pick:{AUDITS}": ["429"], "day": "500"}
     llm.delay = 2.5
     result, texts = write(env, tmp_path)
     assert len(result.digest.picks) == 5
-    assert result.usage.failed >= 2            # the timeout and the 500
+    assert result.usage.failed == 2            # the timeout and the 500; the 429 recovered
+    assert [r["subject"] for r in llm.requests].count(f"pick:{AUDITS}") == 2
     assert any(r["kind"] == "pick" for r in llm.requests)
     assert all(text for text in texts.values())
 
