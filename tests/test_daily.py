@@ -1,4 +1,3 @@
-import fcntl
 import os
 import subprocess
 import sys
@@ -10,7 +9,8 @@ import pytest
 from arxiv_digest.announcements import announcement_time
 from arxiv_digest.config import EnrichSettings, SMTPSettings
 from arxiv_digest.errors import LockedError
-from arxiv_digest.publish.daily import daily, daily_lock
+from arxiv_digest.locking import writer_lock
+from arxiv_digest.publish.daily import daily
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from fake_arxiv import FakeArxiv
@@ -76,18 +76,20 @@ def test_rerun_after_a_crash_finishes_only_what_is_missing(world):
 
 def test_two_runs_cannot_both_publish(world):
     settings, arxiv, inbox, site = world
-    with daily_lock(settings.home), Store(settings.db_path) as store:
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with writer_lock(settings.home, what="daily"):
         with pytest.raises(LockedError) as err:
-            daily(settings, store, load_profile(), recipients=[], site_dir=site, now=NOW)
+            with writer_lock(settings.home, wait=False, what="daily"):
+                pass
         assert err.value.exit_code == 5
-        assert store.digest_json(DAY, "diffusion") is None
+        assert f"pid {os.getpid()}: daily" in str(err.value)
 
 
 def test_daily_cli_exit_code_when_locked(home):
-    home.mkdir(parents=True, exist_ok=True)
-    with open(home / "daily.lock", "a+") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    with writer_lock(home, what="run"):
         proc = subprocess.run([sys.executable, "-m", "arxiv_digest", "daily", "--quiet"],
                               env=dict(os.environ, ARXIV_DIGEST_HOME=str(home)),
                               capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 5 and "another daily run" in proc.stderr
+    assert proc.returncode == 5, proc.stderr
+    assert f"another arxiv-digest process (pid {os.getpid()}: run)" in proc.stderr
+    assert not (home / "arxiv-digest.db").exists()      # locked before the store opened

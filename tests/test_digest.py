@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
-from arxiv_digest.errors import NothingToDigest
+from arxiv_digest.errors import NothingToDigest, OutputError
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
@@ -131,7 +131,7 @@ def test_interrupted_write_leaves_previous_files(tmp_path, monkeypatch):
         real_fsync(fd)
 
     monkeypatch.setattr(files.os, "fsync", failing_fsync)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=f"cannot write {tmp_path}: device lost"):
         files.write_all_atomically({tmp_path / "a.md": "new a", tmp_path / "b.md": "new b"})
     assert (tmp_path / "a.md").read_text() == "old a" and (tmp_path / "b.md").read_text() == "old b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]

@@ -98,7 +98,7 @@ def test_a_failed_save_leaves_the_store_unchanged(tmp_path):
         before = dump(store)
         broken = listing(date(2026, 5, 20), ("cs.CV", "new", paper(2)),
                          ("cs.CV", "bogus-type", paper(3)))   # violates the CHECK constraint
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(StoreError, match="CHECK constraint failed.*nothing was changed"):
             store.save_listing(broken, "b")
         assert dump(store) == before
 

@@ -19,6 +19,7 @@ DEFAULT_CATEGORIES = ["cs.CV", "cs.LG"]
 DEFAULT_FEED_URL = "https://rss.arxiv.org/atom/{category}"
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 ARXIV_MIN_API_INTERVAL = 3.0  # seconds between export-API requests, arXiv's policy
+DEFAULT_SITE_URL = "http://localhost:8000/"
 
 
 def default_home() -> Path:
@@ -99,10 +100,11 @@ class Settings:
     http_timeout: float = 30.0
     http_retries: int = 4
     holidays: tuple[date, ...] = ()
-    site_url: str = "http://localhost:8000/"   # absolute links in feeds and e-mail
+    site_url: str = DEFAULT_SITE_URL           # absolute links in feeds and e-mail
     llm: LLMSettings = field(default_factory=LLMSettings)
     smtp: SMTPSettings = field(default_factory=SMTPSettings)
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
+    configured: frozenset[str] = frozenset()   # settings given in config.toml or the env
 
     @property
     def db_path(self) -> Path:
@@ -119,6 +121,30 @@ class Settings:
 
     def with_categories(self, categories: list[str] | None) -> "Settings":
         return replace(self, categories=list(categories)) if categories else self
+
+    @property
+    def has_model(self) -> bool:
+        """Whether a model server is configured (a key for a hosted API, or a base URL)."""
+        return bool(self.llm.api_key or self.llm.base_url)
+
+    def defaults_in_use(self, *names: str) -> list[str]:
+        """A warning for each of ``names`` (smtp, site_url) left at its built-in default."""
+        warnings = {
+            "smtp": f"[smtp] is not set in {self.home / 'config.toml'}: sending through "
+                    f"{self.smtp.host}:{self.smtp.port} ({self.smtp.security})",
+            "site_url": f"site_url is not set in {self.home / 'config.toml'}: feeds and e-mail "
+                        f"link to {self.site_url}, which only works on this machine",
+        }
+        return [warnings[n] for n in names if n not in self.configured]
+
+
+def model_missing(purpose: str) -> ConfigError:
+    """The error for work that needs a model when none is configured."""
+    return ConfigError(
+        f"{purpose} needs a model, and none is configured: set OPENAI_API_KEY (OpenAI's "
+        "API) or OPENAI_BASE_URL (any OpenAI-compatible server, e.g. a local llama.cpp, "
+        "Ollama, vLLM or LM Studio), or api_key / base_url under [llm] in config.toml; the "
+        "model name comes from ARXIV_DIGEST_MODEL or [llm] model")
 
 
 def parse_categories(text: str) -> list[str]:
@@ -148,12 +174,14 @@ def load_settings(home: Path | None = None) -> Settings:
         values["api_url"] = env["ARXIV_DIGEST_API_URL"]
     if env.get("ARXIV_DIGEST_CONTACT"):
         values["contact"] = env["ARXIV_DIGEST_CONTACT"]
+    configured = set(values)
     llm = dict(values.pop("llm", {}))
     for key, var in (("base_url", "OPENAI_BASE_URL"), ("api_key", "OPENAI_API_KEY"),
                      ("model", "ARXIV_DIGEST_MODEL")):
         if env.get(var):
             llm[key] = env[var]
-    return Settings(home=home, llm=LLMSettings(**llm), **values)
+    return Settings(home=home, llm=LLMSettings(**llm), configured=frozenset(configured),
+                    **values)
 
 
 def _from_toml(data: dict, where: Path) -> dict:

@@ -25,6 +25,10 @@ class InputError(DigestError):
     """A file or response could not be read (bad JSON, invalid XML, wrong format)."""
 
 
+class OutputError(DigestError):
+    """An output file or directory could not be written (read-only, full, not a directory)."""
+
+
 class NetworkError(DigestError):
     """The network failed after every retry."""
 

@@ -1,33 +1,120 @@
-"""Atomic file output: a file is either the complete old one or the complete new one."""
+"""Atomic file output: a set of files is replaced together, or not at all.
+
+Each file is written to a temporary sibling and flushed. A journal listing the renames
+is then written (itself atomically), the renames are done, and the journal removed.
+A process killed before the journal exists leaves the old files untouched; one killed
+during the renames leaves the journal, and the next write into that directory (or
+:func:`recover`) completes it first. Temporary files a killed run left behind are
+removed. An OS error becomes one :class:`OutputError` line naming the path.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
+from arxiv_digest.errors import OutputError
+
+JOURNAL = ".arxiv-digest-journal"
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")      # what mkstemp below names
+
 
 def write_all_atomically(files: dict[Path, str]) -> list[Path]:
-    """Write every file to a temporary sibling first; only when all are written and
-    flushed are they renamed into place. A failure before the renames changes nothing."""
-    staged: list[tuple[str, Path]] = []
+    """Replace every file of ``files`` (all in one directory) as one set."""
+    directories = {path.parent for path in files}
+    if len(directories) != 1:
+        raise ValueError("write_all_atomically writes into one directory")
+    directory = directories.pop()
+    staged: list[tuple[Path, Path]] = []
+    journal_written = False
     try:
+        directory.mkdir(parents=True, exist_ok=True)
+        recover(directory)
         for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((tmp, path))
-            os.fchmod(fd, 0o666 & ~current_umask())   # as readable as a plain new file
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
+            staged.append((_write_temp(path, content), path))
+        _write_journal(directory, staged)
+        journal_written = True
         for tmp, path in staged:
             os.replace(tmp, path)
-    finally:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        (directory / JOURNAL).unlink()
+        _sync_directory(directory)
+    except OSError as exc:
+        if not journal_written:
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+        raise os_error(exc, directory) from None
     return [path for _, path in staged]
+
+
+def recover(directory: Path) -> None:
+    """Finish a set of renames a killed run left half done; remove stale temp files."""
+    journal = directory / JOURNAL
+    if journal.exists():
+        try:
+            renames = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            renames = []                 # never complete: the temps are removed below
+        for tmp_name, name in renames:
+            tmp = directory / tmp_name
+            if tmp.exists():
+                os.replace(tmp, directory / name)
+        journal.unlink()
+        _sync_directory(directory)
+    for leftover in directory.iterdir():
+        if _TEMP.match(leftover.name) and leftover.is_file():
+            leftover.unlink(missing_ok=True)
+
+
+def os_error(exc: OSError, fallback: Path) -> OutputError:
+    """One line for an OS error: the path, what happened, what to do."""
+    path = exc.filename or fallback
+    reason = exc.strerror or str(exc)
+    hint = {28: "free space on that disk", 30: "choose a writable directory with --out",
+            13: "choose a writable directory with --out",
+            20: "a part of the path is a file, not a directory; choose another --out",
+            17: "a part of the path is a file, not a directory; choose another --out"}.get(
+        exc.errno, "check the path")
+    return OutputError(f"cannot write {path}: {reason}; nothing was replaced — {hint}")
+
+
+def _write_temp(path: Path, content: str) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o666 & ~current_umask())   # as readable as a plain new file
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _write_journal(directory: Path, staged: list[tuple[Path, Path]]) -> None:
+    data = json.dumps([[tmp.name, path.name] for tmp, path in staged])
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f"{JOURNAL}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, directory / JOURNAL)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def current_umask() -> int:

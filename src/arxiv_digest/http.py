@@ -69,6 +69,7 @@ class HttpClient:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         wall_clock: Callable[[], float] = time.time,
+        notify: Callable[[str], None] | None = None,
     ):
         self.cache_dir = cache_dir
         self.retries = retries
@@ -78,6 +79,7 @@ class HttpClient:
         self.clock = clock
         self.sleep = sleep
         self.wall_clock = wall_clock
+        self.notify = notify          # progress for a person watching: fetches, retries
         self.log: list[RequestRecord] = []
         self.cache_hits = 0
         self._last_request: dict[str, float] = {}
@@ -148,6 +150,8 @@ class HttpClient:
 
     def _fetch(self, url: str, service: str, headers: dict[str, str] | None = None) -> bytes:
         problem = ""
+        if self.notify is not None:
+            self.notify(f"fetching {url}")
         for attempt in range(self.retries + 1):
             self._wait_turn(service)
             started = self.clock()
@@ -182,6 +186,9 @@ class HttpClient:
                         f"GET {url}: the server asks to wait {retry_after:.0f} s (Retry-After); "
                         "giving up for now, try again later")
                 wait = max(wait, retry_after)
+            if self.notify is not None:
+                self.notify(f"{problem}: retry {attempt + 1} of {self.retries} in {wait:.0f} s "
+                            f"({url})")
             self.sleep(wait)
         raise NetworkError(
             f"GET {url} failed after {self.retries + 1} attempts (last: {problem}); "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from arxiv_digest.announcements import check_listing_date, describe, latest_list
 from arxiv_digest.config import Settings
 from arxiv_digest.errors import DigestError, InputError
 from arxiv_digest.http import HttpClient
-from arxiv_digest.models import IngestReport, Listing, SourceResult
+from arxiv_digest.models import IngestReport, Listing, Problem, SourceResult
 from arxiv_digest.sources import ProgressFn, open_replay
 from arxiv_digest.sources.live import LiveArxiv
 from arxiv_digest.store import Store
@@ -26,11 +27,13 @@ def make_client(settings: Settings, **overrides) -> HttpClient:
     return HttpClient(**options)
 
 
-def ingest_file(settings: Settings, store: Store, path: Path, day: date | None = None, *,
+def ingest_file(settings: Settings, store: Store, path: Path | str, day: date | None = None, *,
                 strict: bool = False, now: datetime | None = None,
-                progress: ProgressFn | None = None) -> IngestReport:
-    """Replay a JSONL listing file or a saved feed into the store."""
-    source = open_replay(Path(path))
+                progress: ProgressFn | None = None,
+                notify: Callable[[str], None] | None = None) -> IngestReport:
+    """Replay a JSONL listing file or a saved feed (a path, or ``-`` for standard input)
+    into the store."""
+    source = open_replay(path, notify=notify)
     result = source.read(day, settings.categories, progress)
     check_listing_date(result.listing.date, now or datetime.now(timezone.utc), settings.holidays)
     return _save(store, result, strict)
@@ -50,9 +53,12 @@ def ingest_live(settings: Settings, store: Store, client: HttpClient, day: date 
 
 def _save(store: Store, result: SourceResult, strict: bool) -> IngestReport:
     listing = result.listing
-    if strict and result.problems:
-        shown = "\n  ".join(str(p) for p in result.problems[:20])
-        raise InputError(f"{len(result.problems)} problem(s) in {result.origin} and --strict is "
+    problems = list(result.problems)
+    if strict:
+        problems += _conflict_problems(result, store.conflicts(listing))
+    if strict and problems:
+        shown = "\n  ".join(str(p) for p in problems[:20])
+        raise InputError(f"{len(problems)} problem(s) in {result.origin} and --strict is "
                          f"set; nothing was stored:\n  {shown}")
     if not listing.entries:
         raise InputError(f"{result.origin}: no papers listed in {', '.join(listing.categories)} "
@@ -62,7 +68,14 @@ def _save(store: Store, result: SourceResult, strict: bool) -> IngestReport:
         date=listing.date, origin=result.origin, papers=len(listing.papers()),
         entries=len(listing.entries), counts=listing.counts(), problems=result.problems,
         new_versions=saved.new_versions, unchanged=not saved.changed,
+        conflicts=_conflict_problems(result, saved.conflicts),
     )
+
+
+def _conflict_problems(result: SourceResult, conflicts: list[tuple[str, int]]) -> list[Problem]:
+    return [Problem(result.where.get(pid, result.origin),
+                    f"{pid}v{version} is stored with other text; kept the stored version")
+            for pid, version in conflicts]
 
 
 def read_listing(settings: Settings, store: Store, day: date | None = None) -> Listing:

@@ -166,6 +166,7 @@ class SourceResult:
     listing: Listing
     problems: list[Problem] = field(default_factory=list)
     origin: str = ""
+    where: dict[str, str] = field(default_factory=dict)   # paper id -> "FILE:LINE"
 
 
 @dataclass
@@ -178,3 +179,4 @@ class IngestReport:
     problems: list[Problem]
     new_versions: int = 0
     unchanged: bool = False
+    conflicts: list[Problem] = field(default_factory=list)   # stored versions kept

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from arxiv_digest import writers
 
-from arxiv_digest.config import Settings
+from arxiv_digest.config import Settings, model_missing
 from arxiv_digest.digest import Digest, Verification
 from arxiv_digest.errors import NothingToDigest
 from arxiv_digest.files import write_all_atomically
@@ -64,6 +64,8 @@ class RunResult:
     paths: list[Path]
     usage: object | None = None          # the LLM backend's Usage, when a model wrote
     editions: dict = field(default_factory=dict)   # language -> fields kept in English
+    reports: list = field(default_factory=list)    # what ingest read (and had to skip)
+    unavailable: list[str] = field(default_factory=list)   # enrichment failures, in full
 
 
 def eligible(ranking: Ranking, featured: dict[str, set[str | None]]) -> tuple[list[Candidate], int]:
@@ -89,29 +91,34 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
             writer: str = "offline", strict: bool = False, client=None,
             now: datetime | None = None, max_tokens: int | None = None,
             languages: list[str] | None = None, llm_client=None,
-            enrich: bool | None = None, enrich_client=None) -> RunResult:
+            enrich: bool | None = None, enrich_client=None, notify=None) -> RunResult:
     """Ingest (replay, or live unless the day is stored), rank, enrich the shortlist,
     write, verify, render, write the files atomically and record the digest.
 
-    Enrichment needs the network: by default it runs for live days and not for replays
+    Enrichment needs the network: by default it runs only for a day fetched live in this
+    run — not for replays, not for a stored day run again, which reads the store alone
     (``enrich=True`` forces it, ``False`` turns it off)."""
     settings = profile_settings(settings, profile)
-    if enrich is None:
-        enrich = settings.enrich.enabled and not inputs
-    reports = [ingest_file(settings, store, path, day, strict=strict) for path in inputs or []]
+    check_model(settings, writer, languages, llm_client)
+    reports = [ingest_file(settings, store, path, day, strict=strict, notify=notify)
+               for path in inputs or []]
+    fetched = False
     if reports:
         day = day or reports[0].date
     elif day is None or day not in store.listing_dates(profile.categories):
+        fetched = True
         from arxiv_digest.ingest import ingest_live, make_client
 
         own = client is None
-        client = client or make_client(settings)
+        client = client or make_client(settings, notify=notify)
         try:
             reports = [ingest_live(settings, store, client, day, strict=strict, now=now)]
         finally:
             if own:
                 client.close()
         day = reports[0].date
+    if enrich is None:
+        enrich = settings.enrich.enabled and fetched
     ranking = rank_day(settings, store, profile, day)
     candidates, repeats = eligible(ranking, store.featured_before(profile.name, ranking.date))
     enrichment, unavailable = {}, []
@@ -165,7 +172,18 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
     usage = backend.usage if backend is not None else None
     if backend is not None:
         store.log_llm_usage(ranking.date, backend.usage_rows)
-    return RunResult(digest, ranking, paths, usage, editions)
+    return RunResult(digest, ranking, paths, usage, editions, reports, unavailable)
+
+
+def check_model(settings: Settings, writer: str, languages: list[str] | None,
+                client=None) -> None:
+    """Refuse, before any work, what needs a model when none is configured."""
+    if client is not None or settings.has_model:
+        return
+    if writer == "llm":
+        raise model_missing("the llm writer (--writer llm)")
+    if languages:
+        raise model_missing(f"an edition in another language (--lang {languages[0]})")
 
 
 def coverage(ranking: Ranking, reports: list) -> list[str]:

@@ -1,15 +1,13 @@
 """The daily job: the latest announcement -> digest -> site -> e-mail, each step once.
 
 Every step is recorded in the store when done, so a re-run after a crash does only
-what is missing, and a day is published and sent once. A lock file keeps two runs
-from publishing at the same time (the second exits with code 5).
+what is missing, and a day is published and sent once. The command holds the data
+directory's writer lock (:mod:`arxiv_digest.locking`) before it opens the store, so
+two runs never publish at the same time (the second exits with code 5).
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -17,7 +15,6 @@ from pathlib import Path
 from arxiv_digest.announcements import latest_listing_date
 from arxiv_digest.config import Settings
 from arxiv_digest.digest import Digest
-from arxiv_digest.errors import LockedError
 from arxiv_digest.store import Store
 from arxiv_digest.topics import Profile
 
@@ -29,29 +26,9 @@ class DailyReport:
     skipped: list[str] = field(default_factory=list)
 
 
-@contextmanager
-def daily_lock(home: Path):
-    home.mkdir(parents=True, exist_ok=True)
-    path = home / "daily.lock"
-    handle = open(path, "a+")
-    try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockedError(f"another daily run holds {path}; this one stops without "
-                              "publishing (it is safe to run again later)") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        yield
-    finally:
-        handle.close()
-
-
 def daily(settings: Settings, store: Store, profile: Profile, *, recipients: list[str],
           site_dir: Path, now: datetime | None = None, client=None, writer: str = "offline",
-          build=None, send=None, enrich: bool | None = None) -> DailyReport:
+          build=None, send=None, enrich: bool | None = None, notify=None) -> DailyReport:
     """Run the missing steps for the latest announcement."""
     from arxiv_digest.pipeline import run_day
     from arxiv_digest.publish.email import send_digest
@@ -60,31 +37,30 @@ def daily(settings: Settings, store: Store, profile: Profile, *, recipients: lis
     build = build or build_site
     send = send or send_digest
     now = now or datetime.now(timezone.utc)
-    with daily_lock(settings.home):
-        day = latest_listing_date(now, settings.holidays)
-        report = DailyReport(day)
-        stored = store.digest_json(day, profile.name)
-        if stored is None:
-            run_day(settings, store, profile, day, client=client, writer=writer, now=now,
-                    enrich=enrich)
-            report.done.append("digest")
-        else:
-            report.skipped.append("digest")
-        store.mark_published(day, profile.name, "digest")
-        if not store.is_published(day, profile.name, "site"):
-            build(store, site_dir, settings.home, settings.site_url)
-            store.mark_published(day, profile.name, "site")
-            report.done.append("site")
-        else:
-            report.skipped.append("site")
-        if recipients and not store.is_published(day, profile.name, "email"):
-            import json
+    day = latest_listing_date(now, settings.holidays)
+    report = DailyReport(day)
+    stored = store.digest_json(day, profile.name)
+    if stored is None:
+        run_day(settings, store, profile, day, client=client, writer=writer, now=now,
+                enrich=enrich, notify=notify)
+        report.done.append("digest")
+    else:
+        report.skipped.append("digest")
+    store.mark_published(day, profile.name, "digest")
+    if not store.is_published(day, profile.name, "site"):
+        build(store, site_dir, settings.home, settings.site_url)
+        store.mark_published(day, profile.name, "site")
+        report.done.append("site")
+    else:
+        report.skipped.append("site")
+    if recipients and not store.is_published(day, profile.name, "email"):
+        import json
 
-            digest = Digest.from_json(json.loads(store.digest_json(day, profile.name)))
-            sent = send(settings.smtp, store, digest, recipients, site_url=settings.site_url)
-            store.mark_published(day, profile.name, "email")
-            report.done.append(f"email to {len(sent.sent)}"
-                               + (f" ({len(sent.skipped)} already sent)" if sent.skipped else ""))
-        else:
-            report.skipped.append("email")
-        return report
+        digest = Digest.from_json(json.loads(store.digest_json(day, profile.name)))
+        sent = send(settings.smtp, store, digest, recipients, site_url=settings.site_url)
+        store.mark_published(day, profile.name, "email")
+        report.done.append(f"email to {len(sent.sent)}"
+                           + (f" ({len(sent.skipped)} already sent)" if sent.skipped else ""))
+    else:
+        report.skipped.append("email")
+    return report

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
 from arxiv_digest.errors import ConfigError
-from arxiv_digest.files import current_umask
+from arxiv_digest.files import current_umask, os_error
 from arxiv_digest.render import _environment
 from arxiv_digest.store import Store
 from arxiv_digest.topics import DEFAULT_PROFILE, available_profiles, load_profile
@@ -51,8 +51,12 @@ def build_site(store: Store, out: Path, home: Path | None = None,
     names = sorted({d.profile for d in digests} | set(available_profiles(home)))
     profiles = [_profile(name, home, digests) for name in names]
     env = _environment(True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _recover(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise os_error(exc, out) from None
     pages = 0
     try:
         def page(path: str, template: str, **context) -> None:
@@ -100,6 +104,9 @@ def build_site(store: Store, out: Path, home: Path | None = None,
         write_feeds(staging / "feeds", profiles, by_profile, base_url)
         staging.chmod(0o777 & ~current_umask())      # mkdtemp makes it private
         _swap(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise os_error(exc, out) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -154,6 +161,17 @@ def _static(staging: Path, digests: list[Digest]) -> None:
     payload = json.dumps(index, ensure_ascii=False).replace("<", "\\u003c")
     (static / "search-index.js").write_text(f"window.ARXIV_DIGEST_INDEX = {payload};\n",
                                             encoding="utf-8")
+
+
+def _recover(out: Path) -> None:
+    """Undo what a build killed mid-swap left: the old site put back if the new one never
+    arrived; staging directories of killed builds removed."""
+    old = out.with_name(f".{out.name}.old")
+    if old.is_dir() and not out.exists():
+        old.rename(out)
+    for leftover in out.parent.glob(f".{out.name}.*"):
+        if leftover.is_dir() and leftover != old and len(leftover.name) == len(out.name) + 10:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -1,7 +1,8 @@
 """Where papers come from. Each source turns its input into a :class:`SourceResult`.
 
 Sources register by name; replay files are matched to a source by their content,
-so ``ingest --input`` takes a JSONL listing file or a saved arXiv feed alike.
+so ``ingest --input`` takes a JSONL listing file (plain or gzip) or a saved arXiv
+feed alike, from a file, a pipe or standard input.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Protocol
 
 from arxiv_digest.errors import InputError
 from arxiv_digest.models import SourceResult
+from arxiv_digest.sources.reader import Notify, ReplayInput, open_input
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -24,32 +26,38 @@ class Source(Protocol):
              progress: ProgressFn | None = None) -> SourceResult: ...
 
 
-# name -> (sniff(first bytes) -> bool, factory(path) -> Source), for replay files
-_REPLAY_FORMATS: dict[str, tuple[Callable[[bytes], bool], Callable[[Path], Source]]] = {}
+# name -> (sniff(input) -> bool, factory(input) -> Source), for replay inputs
+_REPLAY_FORMATS: dict[str, tuple[Callable[[ReplayInput], bool],
+                                 Callable[[ReplayInput], Source]]] = {}
 
 
-def register_replay(name: str, sniff: Callable[[bytes], bool]):
+def register_replay(name: str, sniff: Callable[[ReplayInput], bool]):
     def decorator(factory):
         _REPLAY_FORMATS[name] = (sniff, factory)
         return factory
     return decorator
 
 
-def open_replay(path: Path) -> Source:
-    """The replay source for ``path``, chosen by what the file contains."""
+def open_replay(spec: Path | str, notify: Notify | None = None) -> Source:
+    """The replay source for ``spec`` (a path, or ``-`` for standard input), chosen by
+    what the input contains; the input is opened once and read as a stream."""
     _load_builtin()
+    opened = open_input(spec, notify=notify)
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if not head:
-        raise InputError(f"{path}: the file is empty")
-    for sniff, factory in _REPLAY_FORMATS.values():
-        if sniff(head):
-            return factory(path)
-    raise InputError(f"{path}: not a format arxiv-digest can replay "
-                     f"(known: {', '.join(_REPLAY_FORMATS)})")
+        body = opened.head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not body:
+            raise InputError(f"{opened.name}:1: no records: "
+                             + ("the input is empty" if not opened.head
+                                else "every line is blank"))
+        for sniff, factory in _REPLAY_FORMATS.values():
+            if sniff(opened):
+                return factory(opened)
+        first = body.split(b"\n", 1)[0][:40].decode("utf-8", "replace")
+        raise InputError(f"{opened.name}:1: not a format arxiv-digest can replay (known: "
+                         f"{', '.join(_REPLAY_FORMATS)}); the input starts with {first!r}")
+    except BaseException:
+        opened.close()
+        raise
 
 
 def _load_builtin() -> None:

@@ -9,10 +9,10 @@ categories and authors; comment and journal_ref come from the export API.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 from arxiv_digest.announcements import EASTERN
 from arxiv_digest.errors import InputError
@@ -20,6 +20,7 @@ from arxiv_digest.models import (
     ANNOUNCE_TYPES, Listing, ListingEntry, Paper, Problem, SourceResult, split_arxiv_id,
 )
 from arxiv_digest.sources import ProgressFn, register_replay
+from arxiv_digest.sources.reader import ReplayInput
 from arxiv_digest.sources.jsonl import clean
 from arxiv_digest.sources.xmlutil import NS, parse_xml, text_of
 
@@ -169,7 +170,8 @@ def feed_listing(feeds: list[Feed], day: date, categories: list[str]) -> Listing
     return listing
 
 
-def _sniff(head: bytes) -> bool:
+def _sniff(opened: ReplayInput) -> bool:
+    head = opened.head.lstrip(b"\xef\xbb\xbf \t\r\n")
     return head.startswith(b"<") and (b"<feed" in head or b"<rss" in head)
 
 
@@ -179,18 +181,25 @@ class FeedReplay:
 
     name = "feed"
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
+    def __init__(self, opened: ReplayInput):
+        self.input = opened
 
     def read(self, day: date | None, categories: list[str],
              progress: ProgressFn | None = None) -> SourceResult:
-        feed = parse_feed(self.path.read_bytes(), str(self.path))
+        name = self.input.name
+        with self.input as opened:
+            try:
+                data = opened.stream.read()
+            except (OSError, EOFError, zlib.error) as exc:
+                raise InputError(f"{name}: the data ends early or is corrupt ({exc}); "
+                                 "nothing was stored") from None
+        feed = parse_feed(data, name)
         if feed.category is None:
-            raise InputError(f"{self.path}: cannot tell which category this feed lists")
+            raise InputError(f"{name}: cannot tell which category this feed lists")
         if feed.day is None:
-            raise InputError(f"{self.path}: the feed carries no date; it lists no announcement")
+            raise InputError(f"{name}: the feed carries no date; it lists no announcement")
         if day is not None and day != feed.day:
-            raise InputError(f"{self.path}: this feed is the listing of {feed.day}, not {day}")
+            raise InputError(f"{name}: this feed is the listing of {feed.day}, not {day}")
         cats = list(dict.fromkeys(list(categories) + [feed.category]))
         return SourceResult(listing=feed_listing([feed], feed.day, cats), problems=feed.problems,
-                            origin=str(self.path))
+                            origin=name)

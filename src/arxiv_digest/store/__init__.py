@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -21,14 +21,17 @@ from arxiv_digest.models import Listing, ListingEntry, Paper
 from arxiv_digest.store.migrations import MIGRATIONS
 
 
-_PAPER_FIELDS = ("title", "authors", "abstract", "categories", "comment", "journal_ref", "doi",
-                 "links")
+BUSY_TIMEOUT = 30.0      # seconds a writer waits for another one before giving up
+
+_TEXT_FIELDS = ("title", "authors", "abstract", "categories", "comment", "journal_ref", "doi")
+_PAPER_FIELDS = (*_TEXT_FIELDS, "links")
 
 
 @dataclass
 class SaveResult:
     categories_written: list[str]
     new_versions: int
+    conflicts: list[tuple[str, int]] = field(default_factory=list)   # kept as stored
 
     @property
     def changed(self) -> bool:
@@ -37,6 +40,11 @@ class SaveResult:
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _text(paper: Paper) -> tuple:
+    """What a version says, as stored: compared to tell a conflicting copy."""
+    return _row(paper)[:len(_TEXT_FIELDS)]
 
 
 def _row(paper: Paper) -> tuple:
@@ -57,20 +65,44 @@ def _chunks(items: list, size: int = 500) -> Iterable[list]:
 
 
 class Store:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the database {self.path}: {_reason(exc)}; check the "
+                             "directory (ARXIV_DIGEST_HOME) is writable") from None
+        try:
             self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute("PRAGMA busy_timeout=10000")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the database {self.path}: {exc}; check the "
-                             "directory (ARXIV_DIGEST_HOME) is writable") from exc
-        self.migrate()
+            self.migrate()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise self.error(exc) from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def error(self, exc: sqlite3.Error) -> StoreError:
+        """What a SQLite failure means for the user, naming the store's path."""
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return StoreError(
+                f"the store {self.path} is busy: another process has kept it locked for more "
+                f"than {self.busy_timeout:.0f} s; nothing was changed — try again when it has "
+                "finished")
+        if "full" in text:
+            return StoreError(f"the store {self.path}: database or disk is full; nothing was "
+                              "changed — free space on that disk and run again")
+        if "readonly" in text or "read-only" in text:
+            return StoreError(f"the store {self.path} is read-only; nothing was changed — make "
+                              "the data directory writable (ARXIV_DIGEST_HOME)")
+        return StoreError(f"the store {self.path}: {text}; nothing was changed")
 
     def close(self) -> None:
         self.conn.close()
@@ -84,74 +116,103 @@ class Store:
     # -- schema ---------------------------------------------------------------------------
 
     def migrate(self) -> list[str]:
-        """Apply pending migrations, each in its own transaction. Returns their names."""
-        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                          "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        done = {r[0] for r in self.conn.execute("SELECT name FROM schema_migrations")}
+        """Apply pending migrations in one locked transaction that first re-reads which are
+        applied, so two processes opening a new store at once apply each exactly once."""
         known = {name for name, _ in MIGRATIONS}
-        if done - known:
-            raise StoreError(f"{self.path} was written by a newer arxiv-digest (migrations "
-                             f"{', '.join(sorted(done - known))}); upgrade arxiv-digest")
-        applied = []
-        for name, migration in MIGRATIONS:
-            if name in done:
-                continue
-            with self.transaction():
+        with self.transaction():
+            self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                              "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            done = {r[0] for r in self.conn.execute("SELECT name FROM schema_migrations")}
+            if done - known:
+                raise StoreError(f"{self.path} was written by a newer arxiv-digest (migrations "
+                                 f"{', '.join(sorted(done - known))}); upgrade arxiv-digest")
+            applied = []
+            for name, migration in MIGRATIONS:
+                if name in done:
+                    continue
                 migration(self.conn)
-                self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?)",
-                                  (name, _now()))
-            applied.append(name)
+                self.conn.execute("INSERT INTO schema_migrations (name, applied_at) "
+                                  "VALUES (?, ?)", (name, _now()))
+                applied.append(name)
         return applied
 
     def applied_migrations(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
 
     def transaction(self):
-        return _Transaction(self.conn)
+        return _Transaction(self)
 
     # -- writes ---------------------------------------------------------------------------
 
     def save_listing(self, listing: Listing, origin: str) -> SaveResult:
         """Store a day's listing and its papers in one transaction.
 
-        Idempotent: saving the same listing again changes nothing. A category's
-        entries are replaced only when they differ from what is stored.
-        """
+        Idempotent: saving the same listing again changes nothing. A stored version is
+        immutable: a paper that arrives again at a stored version with other text is
+        kept out (its entries point at the stored text) and reported in ``conflicts``.
+        A category's entries are replaced only when they differ from what is stored."""
         day = listing.date.isoformat()
         with self.transaction():
             papers = listing.papers()
-            latest = self._latest_versions([p.id for p in papers])
-            for paper in papers:
-                if paper.version == 0:
-                    paper.version = self._resolve_version(paper, latest.get(paper.id),
-                                                          self.versions(paper.id))
-            known = self._known_versions([p.id for p in papers])
-            new_versions = sum((p.id, p.version) not in known for p in papers)
-            rows = {p.id: _row(p) for p in papers}
-            self._upsert_versions(papers, rows, day)
-            self._upsert_papers(papers, rows)
-            written = []
-            by_category: dict[str, list[ListingEntry]] = {}
-            for entry in listing.entries:
-                by_category.setdefault(entry.category, []).append(entry)
-            for category, entries in by_category.items():
-                rows = [(day, category, e.paper.id, e.paper.version, e.announce_type, i)
-                        for i, e in enumerate(entries)]
-                stored = self.conn.execute(
-                    "SELECT date, category, paper_id, version, announce_type, position "
-                    "FROM listing_entries WHERE date = ? AND category = ? ORDER BY position",
-                    (day, category)).fetchall()
-                if [tuple(r) for r in stored] == rows:
-                    continue
-                self.conn.execute("DELETE FROM listing_entries WHERE date = ? AND category = ?",
-                                  (day, category))
-                self.conn.execute(
-                    "INSERT INTO listings (date, category, origin, ingested_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (date, category) DO UPDATE SET origin = excluded.origin, "
-                    "ingested_at = excluded.ingested_at", (day, category, origin, _now()))
-                self.conn.executemany("INSERT INTO listing_entries VALUES (?, ?, ?, ?, ?, ?)", rows)
-                written.append(category)
-        return SaveResult(categories_written=written, new_versions=new_versions)
+            self._resolve_versions(papers)
+            stored = self._stored_texts(papers)
+            conflicts = [p for p in papers
+                         if (p.id, p.version) in stored and stored[(p.id, p.version)] != _text(p)]
+            fresh = [p for p in papers if (p.id, p.version) not in stored]
+            self._insert_versions(fresh, day)
+            self.conn.executemany(
+                "UPDATE paper_versions SET first_listed = ? WHERE id = ? AND version = ? "
+                "AND first_listed > ?",
+                [(day, p.id, p.version, day) for p in papers if (p.id, p.version) in stored])
+            self._upsert_papers(fresh)
+            written = self._save_entries(listing, origin)
+        return SaveResult(categories_written=written, new_versions=len(fresh),
+                          conflicts=[(p.id, p.version) for p in conflicts])
+
+    def conflicts(self, listing: Listing) -> list[tuple[str, int]]:
+        """The (id, version) pairs of ``listing`` stored with other text (read only)."""
+        papers = [replace(p) for p in listing.papers()]
+        self._resolve_versions(papers)
+        stored = self._stored_texts(papers)
+        return [(p.id, p.version) for p in papers
+                if (p.id, p.version) in stored and stored[(p.id, p.version)] != _text(p)]
+
+    def _save_entries(self, listing: Listing, origin: str) -> list[str]:
+        day = listing.date.isoformat()
+        written = []
+        by_category: dict[str, list[ListingEntry]] = {}
+        for entry in listing.entries:
+            by_category.setdefault(entry.category, []).append(entry)
+        for category, entries in by_category.items():
+            rows = [(day, category, e.paper.id, e.paper.version, e.announce_type, i)
+                    for i, e in enumerate(entries)]
+            stored = self.conn.execute(
+                "SELECT date, category, paper_id, version, announce_type, position "
+                "FROM listing_entries WHERE date = ? AND category = ? ORDER BY position",
+                (day, category)).fetchall()
+            if [tuple(r) for r in stored] == rows:
+                continue
+            self.conn.execute("DELETE FROM listing_entries WHERE date = ? AND category = ?",
+                              (day, category))
+            self.conn.execute(
+                "INSERT INTO listings (date, category, origin, ingested_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (date, category) DO UPDATE SET origin = excluded.origin, "
+                "ingested_at = excluded.ingested_at", (day, category, origin, _now()))
+            self.conn.executemany(
+                "INSERT INTO listing_entries (date, category, paper_id, version, announce_type, "
+                "position) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            written.append(category)
+        return written
+
+    def _resolve_versions(self, papers: list[Paper]) -> None:
+        """Give replacements announced without a version (version 0) their number."""
+        unresolved = [p for p in papers if p.version == 0]
+        if not unresolved:
+            return
+        latest = self._latest_versions([p.id for p in unresolved])
+        for paper in unresolved:
+            paper.version = self._resolve_version(paper, latest.get(paper.id),
+                                                  self.versions(paper.id))
 
     def _latest_versions(self, ids: list[str]) -> dict[str, Paper]:
         result = {}
@@ -161,13 +222,18 @@ class Store:
                 result[row["id"]] = _paper(row)
         return result
 
-    def _known_versions(self, ids: list[str]) -> set[tuple[str, int]]:
-        known = set()
-        for chunk in _chunks(ids):
+    def _stored_texts(self, papers: list[Paper]) -> dict[tuple[str, int], tuple]:
+        """The stored text of every (id, version) of ``papers`` that is stored."""
+        wanted = {(p.id, p.version) for p in papers}
+        found = {}
+        for chunk in _chunks(sorted({p.id for p in papers})):
             marks = ",".join("?" * len(chunk))
-            known.update((r[0], r[1]) for r in self.conn.execute(
-                f"SELECT id, version FROM paper_versions WHERE id IN ({marks})", chunk))
-        return known
+            for row in self.conn.execute(
+                    f"SELECT id, version, {', '.join(_TEXT_FIELDS)} FROM paper_versions "
+                    f"WHERE id IN ({marks})", chunk):
+                if (row[0], row[1]) in wanted:
+                    found[(row[0], row[1])] = tuple(row)[2:]
+        return found
 
     @staticmethod
     def _resolve_version(paper: Paper, latest: Paper | None, known: list[Paper]) -> int:
@@ -179,27 +245,22 @@ class Store:
                 return version.version
         return 2 if latest is None else latest.version + 1
 
-    def _upsert_versions(self, papers: list[Paper], rows: dict[str, tuple], day: str) -> None:
-        differs = " OR ".join(f"{f} IS NOT excluded.{f}" for f in _PAPER_FIELDS)
+    def _insert_versions(self, papers: list[Paper], day: str) -> None:
         self.conn.executemany(
             f"INSERT INTO paper_versions (id, version, {', '.join(_PAPER_FIELDS)}, first_listed) "
-            f"VALUES (?, ?, {', '.join('?' * len(_PAPER_FIELDS))}, ?) "
-            f"ON CONFLICT (id, version) DO UPDATE SET "
-            f"{', '.join(f'{f} = excluded.{f}' for f in _PAPER_FIELDS)}, "
-            f"first_listed = min(first_listed, excluded.first_listed) "
-            f"WHERE {differs} OR excluded.first_listed < first_listed",
-            [(p.id, p.version, *rows[p.id], day) for p in papers])
+            f"VALUES (?, ?, {', '.join('?' * len(_PAPER_FIELDS))}, ?)",
+            [(p.id, p.version, *_row(p), day) for p in papers])
 
-    def _upsert_papers(self, papers: list[Paper], rows: dict[str, tuple]) -> None:
-        differs = " OR ".join(f"{f} IS NOT excluded.{f}" for f in _PAPER_FIELDS)
+    def _upsert_papers(self, papers: list[Paper]) -> None:
+        """``papers`` holds each paper's newest version; an older one never replaces it."""
         self.conn.executemany(
             f"INSERT INTO papers (id, version, {', '.join(_PAPER_FIELDS)}, primary_category) "
             f"VALUES (?, ?, {', '.join('?' * len(_PAPER_FIELDS))}, ?) "
             f"ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
             f"{', '.join(f'{f} = excluded.{f}' for f in _PAPER_FIELDS)}, "
             f"primary_category = excluded.primary_category "
-            f"WHERE excluded.version > version OR (excluded.version = version AND ({differs}))",
-            [(p.id, p.version, *rows[p.id], p.primary_category) for p in papers])
+            f"WHERE excluded.version > version",
+            [(p.id, p.version, *_row(p), p.primary_category) for p in papers])
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -236,25 +297,30 @@ class Store:
         return listing
 
     def papers_listed_between(self, start: date, end: date, categories: list[str]) -> list[Paper]:
-        """Papers (newest known version) listed in ``categories`` between two dates, inclusive."""
+        """Papers listed in ``categories`` between two dates, inclusive, each at the newest
+        version listed in that window — never a version announced later, so a day's
+        history reads the same whatever was stored after it."""
         if not categories:
             return []
         marks = ",".join("?" * len(categories))
         rows = self.conn.execute(
-            f"SELECT * FROM papers WHERE id IN (SELECT paper_id FROM listing_entries "
-            f"WHERE date BETWEEN ? AND ? AND category IN ({marks})) ORDER BY id",
+            f"SELECT v.* FROM paper_versions v JOIN (SELECT paper_id, max(version) AS version "
+            f"FROM listing_entries WHERE date BETWEEN ? AND ? AND category IN ({marks}) "
+            f"GROUP BY paper_id) e ON v.id = e.paper_id AND v.version = e.version ORDER BY v.id",
             (start.isoformat(), end.isoformat(), *categories))
         return [_paper(r) for r in rows]
 
     def previous_versions(self, papers: list[Paper]) -> dict[str, Paper]:
         """For each paper, the newest stored version older than the given one."""
-        result = {}
-        for paper in papers:
-            row = self.conn.execute(
-                "SELECT * FROM paper_versions WHERE id = ? AND version < ? "
-                "ORDER BY version DESC LIMIT 1", (paper.id, paper.version)).fetchone()
-            if row is not None:
-                result[paper.id] = _paper(row)
+        result: dict[str, Paper] = {}
+        wanted = {p.id: p.version for p in papers}
+        for chunk in _chunks(sorted(wanted)):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                    f"SELECT * FROM paper_versions WHERE id IN ({marks}) ORDER BY id, version",
+                    chunk):
+                if row["version"] < wanted[row["id"]]:
+                    result[row["id"]] = _paper(row)
         return result
 
     def cached_relevance(self, profile: str, fingerprint: str,
@@ -378,20 +444,40 @@ class Store:
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception."""
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception (unless SQLite
+    already rolled back, as it does on a full disk). SQLite errors become a StoreError
+    that names the store and says what happened."""
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+    def __init__(self, store: "Store"):
+        self.store = store
+        self.conn = store.conn
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self.store.error(exc) from None
         return self.conn
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type, exc, tb) -> bool:
         if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
-            self.conn.execute("ROLLBACK")
+            try:
+                self.conn.execute("COMMIT")
+                return False
+            except sqlite3.Error as commit_error:
+                exc_type, exc = type(commit_error), commit_error
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        if isinstance(exc, sqlite3.Error):
+            raise self.store.error(exc) from None
+        return False
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def _now() -> str:

@@ -1,0 +1,201 @@
+"""Commands about one announcement day: ingest, listing, rank, explain, eval, run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from arxiv_digest.cli.base import (
+    categories_option, cli, inputs_option, load_profile_named, notifier, parse_date,
+    profile_option, progress_bar, quiet_option, say, settings_of, wait_option, writing,
+)
+from arxiv_digest.cli.show import print_report, print_run, print_table, rank_table
+
+
+@cli.command()
+@click.option("--date", "day", callback=parse_date, metavar="YYYY-MM-DD",
+              help="Listing date. Live: default the latest announcement. Replay: default "
+                   "the date in the file name (which --date must match).")
+@inputs_option("Replay a JSONL listing file (plain or .gz), a saved arXiv feed, or - for "
+               "standard input, instead of fetching live. Repeatable.")
+@categories_option
+@click.option("--strict", is_flag=True, help="Fail (store unchanged) if any line or entry is bad.")
+@quiet_option
+@wait_option
+@click.pass_context
+def ingest(ctx, day, inputs, categories, strict, quiet, wait) -> None:
+    """Put one announcement day into the local store (live from arXiv, or replayed)."""
+    from arxiv_digest.ingest import ingest_file, ingest_live, make_client
+    from arxiv_digest.store import Store
+
+    settings = settings_of(ctx, categories)
+    notify = notifier(quiet)
+    with writing(ctx, "ingest", wait=wait, quiet=quiet), Store(settings.db_path) as store, \
+            progress_bar(not quiet) as progress:
+        if inputs:
+            reports = [ingest_file(settings, store, path, day, strict=strict, progress=progress,
+                                   notify=notify) for path in inputs]
+        else:
+            with make_client(settings, notify=notify) as client:
+                reports = [ingest_live(settings, store, client, day, strict=strict,
+                                       progress=progress)]
+    for report in reports:
+        print_report(report, quiet)
+
+
+@cli.command()
+@click.option("--date", "day", callback=parse_date, metavar="YYYY-MM-DD",
+              help="Listing date (default: the latest stored).")
+@categories_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable counts.")
+@click.pass_context
+def listing(ctx, day, categories, as_json) -> None:
+    """Counts of a stored day per listing category (new, cross, replace) and their union."""
+    from arxiv_digest.ingest import read_listing
+    from arxiv_digest.store import Store
+
+    settings = settings_of(ctx, categories)
+    with Store(settings.db_path) as store:
+        result = read_listing(settings, store, day)
+    data = result.counts_json()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"arXiv listing {data['date']}")
+    for column in ("category", "total", "new", "cross", "replace"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    for cat, counts in list(data["categories"].items()) + [("union", data["union"])]:
+        table.add_row(cat, *(str(counts[k]) for k in ("total", "new", "cross", "replace")))
+    print_table(table)
+
+
+@cli.command()
+@click.pass_context
+def profiles(ctx) -> None:
+    """List the topic profiles available (built-in and in the data directory)."""
+    from arxiv_digest.topics import DEFAULT_PROFILE, available_profiles, load_profile
+
+    home = ctx.obj["settings"].home
+    for name, origin in available_profiles(home).items():
+        profile = load_profile(name, home)
+        mark = " (default)" if name == DEFAULT_PROFILE else ""
+        click.echo(f"{name}{mark}: {profile.title} — {', '.join(profile.categories)} [{origin}]")
+
+
+@cli.command()
+@click.option("--date", "day", callback=parse_date, metavar="YYYY-MM-DD",
+              help="Listing date (default: the latest stored, or the input file's).")
+@inputs_option("Ingest this replay file first (same rules as `ingest --input`).")
+@profile_option
+@click.option("--top", type=click.IntRange(min=1), help="Show only the best N.")
+@click.option("--wide", is_flag=True, help="A column per signal instead of the reasons.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable ranking.")
+@wait_option
+@click.pass_context
+def rank(ctx, day, inputs, profile_name, top, wide, as_json, wait) -> None:
+    """Rank a day's on-topic papers, with every signal's value and reason."""
+    from contextlib import nullcontext
+
+    from arxiv_digest.pipeline import rank_day
+    from arxiv_digest.store import Store
+
+    profile = load_profile_named(ctx, profile_name)
+    lock = writing(ctx, "rank --input", wait=wait) if inputs else nullcontext()
+    with lock, Store(ctx.obj["settings"].db_path) as store:
+        ranking = rank_day(ctx.obj["settings"], store, profile, day, list(inputs))
+    if as_json:
+        click.echo(json.dumps(ranking.to_json(top), indent=2, ensure_ascii=False))
+        return
+    print_table(rank_table(ranking, profile, top, wide))
+
+
+@cli.command()
+@click.argument("paper_id")
+@click.option("--date", "day", callback=parse_date, metavar="YYYY-MM-DD",
+              help="Listing date (default: the latest stored).")
+@profile_option
+@click.pass_context
+def explain(ctx, paper_id, day, profile_name) -> None:
+    """Why a paper ranks where it does, signal by signal."""
+    from arxiv_digest.explain import explain_paper
+    from arxiv_digest.store import Store
+
+    profile = load_profile_named(ctx, profile_name)
+    with Store(ctx.obj["settings"].db_path) as store:
+        click.echo(explain_paper(ctx.obj["settings"], store, profile, paper_id, day))
+
+
+@cli.command(name="eval")
+@click.option("--picks", "picks_path", required=True,
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Editor's picks: {\"days\": {DATE: {\"picks\": [ids], \"listing\": file}}}.")
+@profile_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable scores.")
+@wait_option
+@click.pass_context
+def evaluate_command(ctx, picks_path, profile_name, as_json, wait) -> None:
+    """Score the ranking against an editor's picks: hits in our top 5 and top 10."""
+    from arxiv_digest.evaluate import evaluate
+    from arxiv_digest.store import Store
+
+    profile = load_profile_named(ctx, profile_name)
+    with writing(ctx, "eval", wait=wait), Store(ctx.obj["settings"].db_path) as store:
+        scores = evaluate(ctx.obj["settings"], store, profile, picks_path)
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in scores], indent=2))
+        return
+    for score in scores:
+        ranks = ", ".join(f"{pid}: {r if r is not None else 'not in pool'}"
+                          for pid, r in score.ranks.items())
+        click.echo(f"{score.day}: {score.in_top5}/5 in our top 5, {score.in_top10}/5 in our "
+                   f"top 10 (random from the pool of {score.pool}: {score.random_top5:.2f} and "
+                   f"{score.random_top10:.2f})\n  ranks — {ranks}")
+    if scores:
+        n = len(scores)
+        click.echo(f"mean: {sum(s.in_top5 for s in scores) / n:.1f} in top 5, "
+                   f"{sum(s.in_top10 for s in scores) / n:.1f} in top 10 over {n} day(s)")
+
+
+@cli.command()
+@click.option("--date", "day", callback=parse_date, metavar="YYYY-MM-DD",
+              help="Listing date (default: the latest announcement, or the input file's).")
+@inputs_option("Replay this listing file (or - for standard input) instead of fetching "
+               "live. Repeatable.")
+@profile_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Output directory (default: <data dir>/digests).")
+@click.option("--writer", default="offline", show_default=True,
+              help="Writer: offline (no network, no key) or llm (any OpenAI-compatible model).")
+@click.option("--max-tokens", type=click.IntRange(min=0), default=None,
+              help="Token budget for model requests in this run; past it, offline text.")
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="Also write an edition in this language (ko, zh, ja, de, …); needs a "
+                   "model. Repeatable.")
+@click.option("--enrich/--no-enrich", default=None,
+              help="Enrich the shortlist (full text, code, community, authors). Default: on "
+                   "for a day fetched live in this run, off for replays and stored days.")
+@click.option("--strict", is_flag=True, help="Fail if any input line or entry is bad.")
+@quiet_option
+@wait_option
+@click.pass_context
+def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, enrich, strict,
+        quiet, wait) -> None:
+    """Ingest a day, rank it, write the digest, verify it, render JSON, Markdown and HTML."""
+    from arxiv_digest.pipeline import check_model, run_day
+    from arxiv_digest.store import Store
+
+    settings = ctx.obj["settings"]
+    profile = load_profile_named(ctx, profile_name)
+    check_model(settings, writer, list(languages))
+    with writing(ctx, "run", wait=wait, quiet=quiet), Store(settings.db_path) as store:
+        result = run_day(settings, store, profile, day, inputs=list(inputs),
+                         out_dir=out_dir, writer=writer, strict=strict, max_tokens=max_tokens,
+                         languages=list(languages), enrich=enrich, notify=notifier(quiet))
+    for report in result.reports:
+        print_report(report, quiet)
+    if not quiet:
+        print_run(result, settings)
