@@ -63,7 +63,7 @@ def _save(store: Store, result: SourceResult, strict: bool) -> IngestReport:
     if not listing.entries:
         raise InputError(f"{result.origin}: no papers listed in {', '.join(listing.categories)} "
                          f"for {listing.date}; nothing was stored")
-    saved = store.save_listing(listing, result.origin)
+    saved = store.save_listing(listing, result.origin, skipped=len(result.problems))
     return IngestReport(
         date=listing.date, origin=result.origin, papers=len(listing.papers()),
         entries=len(listing.entries), counts=listing.counts(), problems=result.problems,

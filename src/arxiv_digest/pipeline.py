@@ -137,8 +137,9 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
             f"no digest for {ranking.date}: none of the {ranking.considered} papers in "
             f"{', '.join(profile.categories)} passed the {profile.name} topic filter"
             + (f" ({repeats} were featured before)" if repeats else ""))
+    skipped = store.skipped_at_ingest(ranking.date, profile.categories)
     plan = DigestPlan(day=ranking.date, profile=profile, counts=ranking.counts,
-                      ranking=ranking, picks=picks, coverage=coverage(ranking, reports),
+                      ranking=ranking, picks=picks, coverage=coverage(ranking, skipped),
                       excluded_repeats=repeats, enrichment=enrichment, unavailable=unavailable)
     chosen = writers.get(writer, settings=settings, store=store, max_tokens=max_tokens,
                          client=llm_client)
@@ -186,13 +187,13 @@ def check_model(settings: Settings, writer: str, languages: list[str] | None,
         raise model_missing(f"an edition in another language (--lang {languages[0]})")
 
 
-def coverage(ranking: Ranking, reports: list) -> list[str]:
-    """Per category: papers stored for the day; and what ingest had to skip, if it ran."""
+def coverage(ranking: Ranking, skipped: int | None) -> list[str]:
+    """Per category: papers stored for the day; and what its ingest had to skip, as the
+    store recorded it (the same whether or not this run ingested the day)."""
     lines = [f"{cat} {c['total']} papers stored ({c['new']} new, {c['cross']} cross-lists"
              + (f", {c['replace']} replacements" if c["replace"] else "") + ")"
              for cat, c in ranking.counts["categories"].items()]
-    skipped = sum(len(r.problems) for r in reports)
-    if reports:
+    if skipped is not None:
         lines.append(f"{skipped} malformed {'entry' if skipped == 1 else 'entries'} skipped "
                      f"at ingest" if skipped else "no entry skipped at ingest")
     return lines

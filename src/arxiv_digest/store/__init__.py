@@ -94,7 +94,7 @@ class Store:
         if "locked" in text or "busy" in text:
             return StoreError(
                 f"the store {self.path} is busy: another process has kept it locked for more "
-                f"than {self.busy_timeout:.0f} s; nothing was changed — try again when it has "
+                f"than {self.busy_timeout:g} s; nothing was changed — try again when it has "
                 "finished")
         if "full" in text:
             return StoreError(f"the store {self.path}: database or disk is full; nothing was "
@@ -119,6 +119,8 @@ class Store:
         """Apply pending migrations in one locked transaction that first re-reads which are
         applied, so two processes opening a new store at once apply each exactly once."""
         known = {name for name, _ in MIGRATIONS}
+        if self._applied() == known:
+            return []                     # the usual case: a read, no write lock taken
         with self.transaction():
             self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                               "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -136,6 +138,12 @@ class Store:
                 applied.append(name)
         return applied
 
+    def _applied(self) -> set[str]:
+        try:
+            return {r[0] for r in self.conn.execute("SELECT name FROM schema_migrations")}
+        except sqlite3.OperationalError:
+            return set()                  # a new store: no table yet
+
     def applied_migrations(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
 
@@ -144,13 +152,14 @@ class Store:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def save_listing(self, listing: Listing, origin: str) -> SaveResult:
+    def save_listing(self, listing: Listing, origin: str, skipped: int | None = None) -> SaveResult:
         """Store a day's listing and its papers in one transaction.
 
         Idempotent: saving the same listing again changes nothing. A stored version is
         immutable: a paper that arrives again at a stored version with other text is
         kept out (its entries point at the stored text) and reported in ``conflicts``.
-        A category's entries are replaced only when they differ from what is stored."""
+        A category's entries are replaced only when they differ from what is stored;
+        ``skipped`` (malformed input entries) is recorded with the entries written."""
         day = listing.date.isoformat()
         with self.transaction():
             papers = listing.papers()
@@ -165,7 +174,7 @@ class Store:
                 "AND first_listed > ?",
                 [(day, p.id, p.version, day) for p in papers if (p.id, p.version) in stored])
             self._upsert_papers(fresh)
-            written = self._save_entries(listing, origin)
+            written = self._save_entries(listing, origin, skipped)
         return SaveResult(categories_written=written, new_versions=len(fresh),
                           conflicts=[(p.id, p.version) for p in conflicts])
 
@@ -177,7 +186,7 @@ class Store:
         return [(p.id, p.version) for p in papers
                 if (p.id, p.version) in stored and stored[(p.id, p.version)] != _text(p)]
 
-    def _save_entries(self, listing: Listing, origin: str) -> list[str]:
+    def _save_entries(self, listing: Listing, origin: str, skipped: int | None) -> list[str]:
         day = listing.date.isoformat()
         written = []
         by_category: dict[str, list[ListingEntry]] = {}
@@ -195,9 +204,10 @@ class Store:
             self.conn.execute("DELETE FROM listing_entries WHERE date = ? AND category = ?",
                               (day, category))
             self.conn.execute(
-                "INSERT INTO listings (date, category, origin, ingested_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (date, category) DO UPDATE SET origin = excluded.origin, "
-                "ingested_at = excluded.ingested_at", (day, category, origin, _now()))
+                "INSERT INTO listings (date, category, origin, ingested_at, skipped) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (date, category) DO UPDATE SET "
+                "origin = excluded.origin, ingested_at = excluded.ingested_at, "
+                "skipped = excluded.skipped", (day, category, origin, _now(), skipped))
             self.conn.executemany(
                 "INSERT INTO listing_entries (date, category, paper_id, version, announce_type, "
                 "position) VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -267,6 +277,14 @@ class Store:
     def stored_categories(self, day: date) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT category FROM listings WHERE date = ? ORDER BY category", (day.isoformat(),))]
+
+    def skipped_at_ingest(self, day: date, categories: list[str]) -> int | None:
+        """Malformed entries skipped by the ingests that wrote this day (None: unknown)."""
+        marks = ",".join("?" * len(categories))
+        row = self.conn.execute(
+            f"SELECT max(skipped) FROM listings WHERE date = ? AND category IN ({marks})",
+            (day.isoformat(), *categories)).fetchone()
+        return row[0]
 
     def listing_dates(self, categories: list[str] | None = None) -> list[date]:
         if categories:

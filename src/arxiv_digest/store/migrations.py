@@ -160,10 +160,17 @@ def _migration_0005_publishing(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_0006_listing_skipped(conn: sqlite3.Connection) -> None:
+    # How many malformed entries the ingest that wrote a listing skipped, so a stored
+    # day's digest reports its coverage the same whether or not this run ingested it.
+    conn.execute("ALTER TABLE listings ADD COLUMN skipped INTEGER")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", _migration_0001_initial),
     ("0002_relevance_cache", _migration_0002_relevance_cache),
     ("0003_digests", _migration_0003_digests),
     ("0004_llm", _migration_0004_llm),
     ("0005_publishing", _migration_0005_publishing),
+    ("0006_listing_skipped", _migration_0006_listing_skipped),
 ]
