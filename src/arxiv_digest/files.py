@@ -30,6 +30,7 @@ def write_all_atomically(files: dict[Path, str]) -> list[Path]:
     directory = directories.pop()
     staged: list[tuple[Path, Path]] = []
     journal_written = False
+    created = [d for d in (directory, *directory.parents) if not d.exists()]
     try:
         directory.mkdir(parents=True, exist_ok=True)
         recover(directory)
@@ -45,6 +46,7 @@ def write_all_atomically(files: dict[Path, str]) -> list[Path]:
         if not journal_written:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
+            _remove_empty(created)
         raise os_error(exc, directory) from None
     return [path for _, path in staged]
 
@@ -78,6 +80,15 @@ def os_error(exc: OSError, fallback: Path) -> OutputError:
             17: "a part of the path is a file, not a directory; choose another --out"}.get(
         exc.errno, "check the path")
     return OutputError(f"cannot write {path}: {reason}; nothing was replaced — {hint}")
+
+
+def _remove_empty(directories: list[Path]) -> None:
+    """Remove the directories a failed write created (deepest first), if still empty."""
+    for directory in directories:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
 
 
 def _write_temp(path: Path, content: str) -> Path:
