@@ -172,3 +172,95 @@ def test_send_cli_without_recipients_says_how_to_fix(home, digest):
 
     proc = run("send", home=home, check=False)
     assert proc.returncode == 1 and "--to" in proc.stderr
+
+
+def plain_smtp(controller) -> SMTPSettings:
+    return SMTPSettings(host="127.0.0.1", port=controller.port, security="none",
+                        sender="digest@example.org")
+
+
+def test_one_message_per_recipient_however_written(settings, digest):
+    inbox = Inbox()
+    controller = start(inbox)
+    try:
+        with Store(settings.db_path) as store:
+            report = send_digest(plain_smtp(controller), store, digest,
+                                 ["ana@example.org", "ana@example.org", "ana@example.org ",
+                                  "\tANA@Example.ORG", "Ana@example.org", "bo@example.org"])
+            recorded = store.sent_to(digest.date, digest.profile)
+    finally:
+        controller.stop()
+    assert report.sent == ["ana@example.org", "bo@example.org"] and report.skipped == []
+    assert [rcpt for rcpt, _ in inbox.messages] == [["ana@example.org"], ["bo@example.org"]]
+    assert recorded == {"ana@example.org", "bo@example.org"}
+
+
+def test_a_later_send_knows_the_address_in_any_case(settings, digest):
+    inbox = Inbox()
+    controller = start(inbox)
+    try:
+        smtp = plain_smtp(controller)
+        with Store(settings.db_path) as store:
+            first = send_digest(smtp, store, digest, ["Ana@Example.ORG"])
+            assert first.sent == ["Ana@example.org"]      # the local part as written
+            assert store.sent_to(digest.date, digest.profile) == {"ana@example.org"}
+            again = send_digest(smtp, store, digest, ["ana@example.org", " ANA@EXAMPLE.ORG "])
+            assert again.sent == [] and again.skipped == ["ana@example.org"]
+            store.record_sent(digest.date, digest.profile, "Cy@Example.org", "<old@example.org>")
+            third = send_digest(smtp, store, digest, ["cy@example.org", "bo@example.org"])
+            assert third.sent == ["bo@example.org"] and third.skipped == ["cy@example.org"]
+            forced = send_digest(smtp, store, digest, ["ana@example.org", "ANA@example.org"],
+                                 force=True)
+            assert forced.sent == ["ana@example.org"]
+            assert store.sent_to(digest.date, digest.profile) >= {"ana@example.org",
+                                                                   "bo@example.org"}
+    finally:
+        controller.stop()
+    assert [rcpt for rcpt, _ in inbox.messages] == [["Ana@example.org"], ["bo@example.org"],
+                                                    ["ana@example.org"]]
+    message = email.message_from_bytes(inbox.messages[0][1], policy=policy.default)
+    assert message["To"] == "Ana@example.org"
+
+
+@pytest.mark.parametrize("bad", [
+    "ana@example.org\r\n", "\r\nana@example.org", "ana@example.org\n", "ana@exa\rmple.org",
+    "   ", "", "no-at-sign", " no-at-sign ", "ana@example.org\x00", "ana@example.org\x0b",
+])
+def test_a_bad_address_refuses_the_whole_send(settings, digest, bad):
+    inbox = Inbox()
+    controller = start(inbox)
+    try:
+        with Store(settings.db_path) as store:
+            with pytest.raises(ConfigError) as refused:
+                send_digest(plain_smtp(controller), store, digest, ["ok@example.org", bad])
+            assert store.sent_to(digest.date, digest.profile) == set()
+    finally:
+        controller.stop()
+    assert repr(bad) in str(refused.value)
+    assert inbox.messages == []
+
+
+def test_addresses_are_trimmed_and_their_domain_lower_cased():
+    assert validate_address("  Ana.B@Sub.Example.ORG\t") == "Ana.B@sub.example.org"
+
+
+def test_send_cli_sends_once_to_a_repeated_recipient(home, digest):
+    from test_cli import run
+
+    inbox = Inbox()
+    controller = start(inbox)
+    (home / "config.toml").write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {controller.port}\nsecurity = "none"\n'
+        'sender = "digest@example.org"\n', encoding="utf-8")
+    try:
+        first = run("send", "--to", "ana@example.org", "--to", "ana@example.org",
+                    "--to", "ana@example.org ", "--to", "ANA@Example.org", home=home)
+        again = run("send", "--to", "Ana@EXAMPLE.org", home=home)
+        bad = run("send", "--to", "bo@example.org", "--to", "bo@example.org\r\nBcc: x@example.org",
+                  home=home, check=False)
+    finally:
+        controller.stop()
+    assert "to 1 recipient(s)" in first.stderr + first.stdout
+    assert "to 0 recipient(s); 1 had it already" in again.stderr + again.stdout
+    assert bad.returncode != 0 and "bo@example.org\\r\\nBcc: x@example.org" in bad.stderr
+    assert [rcpt for rcpt, _ in inbox.messages] == [["ana@example.org"]]

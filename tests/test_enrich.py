@@ -120,7 +120,7 @@ def test_faults_never_block_the_digest(settings, services, tmp_path):
     result = write(settings, tmp_path)
     digest = result.digest
     assert len(digest.picks) == 5
-    unavailable = " | ".join(digest.unavailable)
+    unavailable = " | ".join(result.unavailable)       # the details, for the console
     assert "arXiv HTML for 2606.10001: unreachable (HTTP 500)" in unavailable
     assert "arXiv HTML for 2606.10003: unreachable (timed out)" in unavailable
     assert "127.0.0.1" not in unavailable
@@ -131,16 +131,20 @@ def test_faults_never_block_the_digest(settings, services, tmp_path):
     assert turbo.institutions == [] and turbo.code_stats is None
     assert "institution" not in turbo.signals or turbo.signals.get("institution") is None
     footer = (tmp_path / "out" / "2026-06-10.md").read_text()
-    assert "Enrichment unavailable:" in footer
+    assert digest.unavailable == [                     # one line for the colophon
+        "incomplete for 5 of 6 papers (3 HTTP 404, 1 HTTP 429, 1 HTTP 500, 1 rate-limited, "
+        "1 timed out, 1 unreadable answer)"]
+    assert f"Enrichment unavailable: {digest.unavailable[0]}." in footer
 
 
 def test_dead_code_link_is_reported(settings, services, tmp_path):
     settings = env(settings, services)
     del services.routes["/github/repos/example/turbosolve"]
-    digest = write(settings, tmp_path).digest
-    turbo = next(p for p in digest.picks if p.id == "2606.10001")
+    result = write(settings, tmp_path)
+    turbo = next(p for p in result.digest.picks if p.id == "2606.10001")
     assert turbo.code_stats["dead"] is True
-    assert "code link of 2606.10001 is dead" in " ".join(digest.unavailable)
+    assert "code link of 2606.10001 is dead" in " ".join(result.unavailable)
+    assert "1 dead code link" in result.digest.unavailable[0]
     assert "(dead link)" in (tmp_path / "out" / "2026-06-10.md").read_text()
 
 

@@ -121,14 +121,15 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
         enrich = settings.enrich.enabled and fetched
     ranking = rank_day(settings, store, profile, day)
     candidates, repeats = eligible(ranking, store.featured_before(profile.name, ranking.date))
-    enrichment, unavailable = {}, []
+    enrichment, unavailable, summary = {}, [], []
     if enrich and candidates:
-        from arxiv_digest.enrich import enrich as enrich_papers
+        from arxiv_digest.enrich import enrich as enrich_papers, summarise
         from arxiv_digest.rank import rerank
 
         shortlist = candidates[:settings.enrich.shortlist]
         found = enrich_papers(settings, [c.paper for c in shortlist], client=enrich_client)
         enrichment, unavailable = found.papers, found.unavailable
+        summary = summarise(unavailable, len(shortlist))
         candidates = rerank(shortlist, profile, ranking.date, enrichment) + \
             candidates[len(shortlist):]
     picks = candidates[:5]
@@ -140,7 +141,7 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
     skipped = store.skipped_at_ingest(ranking.date, profile.categories)
     plan = DigestPlan(day=ranking.date, profile=profile, counts=ranking.counts,
                       ranking=ranking, picks=picks, coverage=coverage(ranking, skipped),
-                      excluded_repeats=repeats, enrichment=enrichment, unavailable=unavailable)
+                      excluded_repeats=repeats, enrichment=enrichment, unavailable=summary)
     chosen = writers.get(writer, settings=settings, store=store, max_tokens=max_tokens,
                          client=llm_client)
     digest = chosen.write(plan)

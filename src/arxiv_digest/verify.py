@@ -7,7 +7,9 @@ Independent of any writer. Sources are the picks' titles, abstracts and comments
 only when it appears in the paper's comment or journal-ref: an abstract that calls
 itself accepted proves nothing. A sentence stating a fact without a marker, or a fact
 its cited sources do not contain, is removed and counted; a section left empty falls
-back to a plain statement and is counted too.
+back to a plain statement and is counted too. A URL in the prose must be one of the
+links its cited sources give, as :mod:`arxiv_digest.links` accepts them: prose cannot
+carry a link the digest's own link rules refuse.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from arxiv_digest.claims import sentences
 from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
 from arxiv_digest.latex import latex_to_text
+from arxiv_digest.links import find_links, links, mentions
 from arxiv_digest.signals.venue import _VENUE_RE, _venue_name
 
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
@@ -48,6 +51,7 @@ _FALLBACK = "This section's text could not be verified against its source and wa
 class SourceText:
     text: str                 # everything a fact may be found in
     review: str = ""          # comment and journal-ref: where a venue must be found
+    links: frozenset[str] = frozenset()     # the URLs prose citing it may give
 
 
 def source_bank(digest: Digest, papers: dict, extra_listing_numbers: list[int]) -> dict[int, SourceText]:
@@ -56,9 +60,9 @@ def source_bank(digest: Digest, papers: dict, extra_listing_numbers: list[int]) 
     for pick in digest.picks:
         paper = papers[pick.id]
         review = " ".join(latex_to_text(x) for x in (paper.comment, paper.journal_ref) if x)
-        bank[pick.source] = SourceText(
-            " ".join(latex_to_text(x) for x in (paper.title, paper.abstract or "", review) if x),
-            review)
+        text = " ".join(latex_to_text(x) for x in (paper.title, paper.abstract or "", review) if x)
+        bank[pick.source] = SourceText(text, review,
+                                       frozenset(links(paper)) | frozenset(find_links(text)))
     numbers = []
     counts = digest.counts
     for values in list(counts["categories"].values()) + [counts["union"]]:
@@ -69,7 +73,7 @@ def source_bank(digest: Digest, papers: dict, extra_listing_numbers: list[int]) 
         if source.kind == "listing":
             bank[source.n] = SourceText(listing_text)
         elif source.n not in bank:
-            bank[source.n] = SourceText(source.url)
+            bank[source.n] = SourceText(source.url, links=frozenset(find_links(source.url)))
     return bank
 
 
@@ -85,7 +89,8 @@ def bank_for(digest: Digest, plan) -> dict[int, SourceText]:
         if pick.fulltext_source and found is not None and found.fulltext is not None:
             full = found.fulltext
             bank[pick.fulltext_source] = SourceText(f"{full.text} {full.table_text()}",
-                                                    bank[pick.source].review)
+                                                    bank[pick.source].review,
+                                                    frozenset(find_links(full.text)))
     return bank
 
 
@@ -125,15 +130,27 @@ def _found_venue(venue: str, review: str) -> bool:
         part.lower() in review.lower() for part in venue.split())
 
 
+def _link_problem(text: str, cited: list[int], sources: list[SourceText]) -> str | None:
+    for raw, url in mentions(text):
+        if not cited:
+            return f"gives a link without a source marker ({raw})"
+        if url is None or not any(url in s.links for s in sources):
+            return f"link {raw} is not among the links of source {cited}"
+    return None
+
+
 def check(text: str, cited: list[int], bank: dict[int, SourceText]) -> tuple[int, int, str | None]:
     """Check one segment against its cited sources: (numbers, venues, problem or None)."""
     numbers, venues = facts(text)
     named = institutions(text)
+    sources = [bank[n] for n in cited if n in bank]
+    problem = _link_problem(text, cited, sources)
+    if problem:
+        return 0, 0, problem
     if not numbers and not venues and not named:
         return 0, 0, None
     if not cited:
         return 0, 0, "states a fact without a source marker"
-    sources = [bank[n] for n in cited if n in bank]
     if len(sources) != len(cited):
         return 0, 0, f"cites a source that does not exist ({cited})"
     for number, unit in numbers:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -21,11 +22,12 @@ from arxiv_digest.config import Settings
 from arxiv_digest.enrich.fulltext import FullText, parse_latexml, parse_pdf
 from arxiv_digest.errors import DigestError
 from arxiv_digest.http import HttpClient, HttpStatusError
+from arxiv_digest.links import code_url, github_repo
 from arxiv_digest.models import Paper
-from arxiv_digest.signals.code import code_url
 
 DAY = 24 * 3600
-_GITHUB = re.compile(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:[/#?].*)?$")
+_PAPER_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}")
+OFFLINE_AFTER = 2        # papers in a row a source could not reach before it stops asking
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _why(exc: Exception) -> str:
     """A short reason for the colophon (no URLs of this machine)."""
     if isinstance(exc, HttpStatusError):
         return f"HTTP {exc.status}"
-    match = re.search(r"\(last: ([^)]*)\)", str(exc))
+    match = re.search(r"\(last: (.*?)\); ", str(exc))
     if match:
         return f"unreachable ({match.group(1)})"
     if isinstance(exc, DigestError):
@@ -110,12 +112,12 @@ def _fulltext(settings: Settings, client: HttpClient, paper: Paper) -> tuple[Ful
 
 def _code(settings: Settings, client: HttpClient, paper: Paper, state: dict) -> tuple[CodeStats | None, str | None]:
     url = code_url(paper)
-    match = _GITHUB.match(url or "")
-    if not match:
+    repo_of = github_repo(url)
+    if repo_of is None:
         return None, None
     if state.get("limited"):
         return None, f"GitHub statistics for {paper.id}: rate limit reached"
-    owner, repo = match.groups()
+    owner, repo = repo_of
     api = f"{settings.enrich.github_api.rstrip('/')}/repos/{owner}/{repo}"
     token = os.environ.get("GITHUB_TOKEN")
     headers = {"Accept": "application/vnd.github+json"}
@@ -187,12 +189,17 @@ def enrich(settings: Settings, papers: list[Paper], client: HttpClient | None = 
     }
 
     def run(name):
-        out = []
+        out, offline = [], 0
         for paper in papers:
+            if offline >= OFFLINE_AFTER:      # the network is down: stop asking
+                out.append((None, f"{name} for {paper.id}: skipped, no network"))
+                continue
             try:
-                out.append(sources[name](paper))
+                value, problem = sources[name](paper)
             except Exception as exc:   # a source's bug must not sink the digest
-                out.append((None, f"{name} for {paper.id}: {type(exc).__name__}"))
+                value, problem = None, f"{name} for {paper.id}: {type(exc).__name__}"
+            offline = offline + 1 if problem and kind_of(problem) == "no network" else 0
+            out.append((value, problem))
         return name, out
 
     try:
@@ -206,3 +213,34 @@ def enrich(settings: Settings, papers: list[Paper], client: HttpClient | None = 
         if own:
             client.close()
     return report
+
+
+def kind_of(problem: str) -> str:
+    """What kind of failure a reported problem is, for the colophon's summary."""
+    if "connection failed" in problem or "no network" in problem:
+        return "no network"
+    if "timed out" in problem:
+        return "timed out"
+    if "rate limit" in problem:
+        return "rate-limited"
+    if "is dead" in problem:
+        return "dead code link"
+    status = re.search(r"HTTP (\d{3})", problem)
+    return f"HTTP {status.group(1)}" if status else "unreadable answer"
+
+
+_COUNTED = {"dead code link", "unreadable answer"}      # nouns: "2 dead code links"
+
+
+def summarise(problems: list[str], papers: int) -> list[str]:
+    """One colophon line for what enrichment could not get (details go to the console)."""
+    if not problems:
+        return []
+    affected = {m.group(0) for m in (_PAPER_ID.search(p) for p in problems) if m}
+    kinds = Counter(kind_of(p) for p in problems)
+    if set(kinds) == {"no network"}:
+        return [f"no network: enrichment skipped for {len(affected)} "
+                f"{'paper' if len(affected) == 1 else 'papers'}"]
+    parts = ", ".join(f"{n} {kind}{'s' if n > 1 and kind in _COUNTED else ''}"
+                      for kind, n in sorted(kinds.items(), key=lambda k: (-k[1], k[0])))
+    return [f"incomplete for {len(affected)} of {papers} papers ({parts})"]

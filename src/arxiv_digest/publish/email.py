@@ -3,8 +3,9 @@ SSL or plain), with the user and password taken from the environment.
 
 Recipients and the subject are validated before anything is sent, so no header can be
 injected: an address must be one plain ``local@domain`` with no line breaks, commas or
-display-name tricks; the subject loses control characters. Each recipient is recorded
-in the store once sent, so a re-run sends only what is missing.
+display-name tricks; the subject loses control characters. Each address is sent to once
+however often, and however spelled, it is given (see :func:`address_key`), and is
+recorded in the store once sent, so a re-run sends only what is missing.
 """
 
 from __future__ import annotations
@@ -30,16 +31,45 @@ _DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0
 
 
 def validate_address(value: str) -> str:
-    """One plain address (``name@example.org``) or a ConfigError saying what is wrong."""
-    text = (value or "").strip()
-    if not text or any(c in text for c in "\r\n\0,;<>\"() \t"):
+    """One plain address (``name@example.org``) or a ConfigError saying what is wrong.
+
+    Spaces and tabs around it are trimmed; a line break or other control character
+    anywhere refuses it. The result has its domain lower-cased (domains are
+    case-insensitive) and its local part as given."""
+    raw = value or ""
+    text = raw.strip(" \t")
+    if not text or any(c in text for c in ",;<>\"() \t") or any(
+            (ord(c) < 32 and c != "\t") or ord(c) == 127 for c in raw):
         raise ConfigError(f"not a plain e-mail address: {value!r} (one address, no spaces, "
                           "commas, angle brackets or line breaks)")
     local, at, domain = text.rpartition("@")
     if not at or not _LOCAL.match(local) or not _DOMAIN.match(domain) or ".." in local:
         raise ConfigError(f"not a valid e-mail address: {value!r}")
-    Address(addr_spec=text)      # the standard library's own check
-    return text
+    address = f"{local}@{domain.lower()}"
+    Address(addr_spec=address)   # the standard library's own check
+    return address
+
+
+def address_key(address: str) -> str:
+    """What makes two addresses one recipient: the whole address, case-insensitively.
+
+    RFC 5321 lets a server treat the local part's case as significant, but in practice
+    no mail system does, and sending a digest twice is the real harm. So messages go to
+    the local part as first written, while duplicates, and the store's record of who
+    was sent to, compare (and store) the address lower-cased."""
+    return address.lower()
+
+
+def unique_addresses(recipients: list[str]) -> list[str]:
+    """Each recipient validated, in order, each recipient once (first spelling kept)."""
+    addresses = [validate_address(r) for r in recipients]
+    seen: set[str] = set()
+    unique = []
+    for address in addresses:
+        if address_key(address) not in seen:
+            seen.add(address_key(address))
+            unique.append(address)
+    return unique
 
 
 def clean_subject(text: str) -> str:
@@ -49,8 +79,9 @@ def clean_subject(text: str) -> str:
 
 def compose(digest: Digest, sender: str, recipient: str, site_url: str | None = None) -> EmailMessage:
     message = EmailMessage()
+    sender = validate_address(sender)
     message["Subject"] = clean_subject(digest.title)
-    message["From"] = validate_address(sender)
+    message["From"] = sender
     message["To"] = validate_address(recipient)
     message["Date"] = formatdate(localtime=False)
     domain = sender.rpartition("@")[2]
@@ -72,16 +103,17 @@ class SendReport:
 
 def send_digest(smtp: SMTPSettings, store: Store, digest: Digest, recipients: list[str], *,
                 force: bool = False, site_url: str | None = None) -> SendReport:
-    addresses = [validate_address(r) for r in recipients]
+    addresses = unique_addresses(recipients)
     if not addresses:
         raise ConfigError("no recipients: pass --to ADDRESS or set [smtp] to = [...] in "
                           "config.toml")
     sender = validate_address(smtp.sender)
     report = SendReport()
-    done = set() if force else store.sent_to(digest.date, digest.profile)
+    done = set() if force else {address_key(a) for a in store.sent_to(digest.date,
+                                                                       digest.profile)}
     todo = []
     for address in addresses:
-        (report.skipped if address in done else todo).append(address)
+        (report.skipped if address_key(address) in done else todo).append(address)
     if not todo:
         return report
     user = os.environ.get("ARXIV_DIGEST_SMTP_USER")
@@ -100,7 +132,8 @@ def send_digest(smtp: SMTPSettings, store: Store, digest: Digest, recipients: li
             for address in todo:
                 message = compose(digest, sender, address, site_url)
                 server.send_message(message)
-                store.record_sent(digest.date, digest.profile, address, message["Message-ID"])
+                store.record_sent(digest.date, digest.profile, address_key(address),
+                                  message["Message-ID"])
                 report.sent.append(address)
     except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
         raise NetworkError(

@@ -1,17 +1,17 @@
 """Code and artifacts: a code or project link in the abstract or comment, released
-weights or data, or only a promise to release."""
+weights or data, or only a promise to release. Which URLs count, and which of them is
+a code link, is decided by :mod:`arxiv_digest.links` from the parsed host."""
 
 from __future__ import annotations
 
 import re
 
+from arxiv_digest.links import code_url, is_code_link, links
 from arxiv_digest.models import Paper
 from arxiv_digest.signals import DayContext, SignalValue, register
 
-_URL = re.compile(r"https?://[^\s<>\"'()\[\]{},;]+|(?<![\w/])(?:www\.|github\.com/|"
-                  r"huggingface\.co/)[^\s<>\"'()\[\]{},;]+", re.I)
-_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co",
-               "gitee.com", "colab.research.google.com")
+__all__ = ["assess", "code", "code_url", "links"]     # the link helpers live in links.py
+
 _PROMISE = re.compile(r"\b(code|implementation|models?|weights|data(?:set)?s?)\b[^.]{0,60}\b(will be|"
                       r"to be|would be)\b[^.]{0,30}\b(released|available|public|open[- ]sourced)", re.I)
 _RELEASED = re.compile(r"\b(open[- ]sourced?|publicly (?:release|available)|release[sd]?|"
@@ -20,35 +20,11 @@ _ARTIFACTS = re.compile(r"\b(weights|checkpoints?|dataset|benchmark|models?)\b[^
                         r"(released|available|open[- ]sourced?)\b", re.I)
 
 
-def links(paper: Paper) -> list[str]:
-    found = []
-    for text in (paper.abstract or "", paper.comment or ""):
-        for match in _URL.finditer(text):
-            url = match.group(0).rstrip(".:")
-            if not url.lower().startswith("http"):
-                url = "https://" + url
-            if url not in found:
-                found.append(url)
-    return found
-
-
-def code_url(paper: Paper) -> str | None:
-    """The paper's code repository (or, failing that, project page) link, if it gives one."""
-    urls = links(paper)
-    for url in urls:
-        if any(host in url.lower() for host in _CODE_HOSTS):
-            return url
-    for url in urls:
-        if "arxiv.org" not in url.lower() and "doi.org" not in url.lower():
-            return url
-    return None
-
-
 def assess(paper: Paper) -> SignalValue:
     text = f"{paper.abstract or ''} {paper.comment or ''}"
     url = code_url(paper)
     artifacts = bool(_ARTIFACTS.search(text))
-    if url and any(host in url.lower() for host in _CODE_HOSTS):
+    if is_code_link(url):
         extra = " and released artifacts" if artifacts else ""
         return SignalValue(1.0, f"code link at announcement: {url}{extra}")
     if url:

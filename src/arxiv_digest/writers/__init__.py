@@ -18,8 +18,8 @@ from arxiv_digest.announcements import announcement_time
 from arxiv_digest.digest import Digest, Pick, Source
 from arxiv_digest.errors import ConfigError
 from arxiv_digest.latex import latex_to_text
+from arxiv_digest.links import code_url, links
 from arxiv_digest.rank import Candidate, Ranking
-from arxiv_digest.signals.code import code_url, links
 from arxiv_digest.signals.evidence import evidence_strength
 from arxiv_digest.signals.venue import peer_review
 from arxiv_digest.topics import Profile
