@@ -198,3 +198,25 @@ def test_invisible_and_reordering_characters_never_reach_an_output(home, tmp_pat
         assert not any(ch in text for ch in "\u202e\u202c\u200b\u2066\u2069\u200d"), name
     assert "Diffusion sledom Sampling with Zero-Width Tricks" in \
         (out / "2026-06-24.json").read_text(encoding="utf-8")
+
+
+def test_renderers_strip_invisible_characters_from_any_text(home, day_file, tmp_path):
+    from arxiv_digest.digest import Digest
+    from arxiv_digest.render import render_html, render_markdown
+
+    out = tmp_path / "out"
+    run("run", "--input", str(day_file("2026-06-24")), "--out", str(out), home=home)
+    data = json.loads((out / "2026-06-24.json").read_text(encoding="utf-8"))
+    data["dek"] = "A model wrote \u202eevil\u202c and \u200bhidden text. " + data["dek"]
+    digest = Digest.from_json(data)          # e.g. a digest stored before cleaning existed
+    for text in (render_markdown(digest), render_html(digest)):
+        assert "\u202e" not in text and "\u200b" not in text
+        assert "A model wrote evil and hidden text." in text
+
+
+def test_replay_reports_progress_as_it_reads(day_file):
+    seen = []
+    JsonlReplay(day_file("2026-06-24")).read(None, CATS, lambda d, t, w: seen.append((d, t)))
+    size = day_file("2026-06-24").stat().st_size
+    assert len(seen) >= 2 and seen[-1] == (size, size)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[0][0] < size

@@ -9,7 +9,7 @@ import click
 
 from arxiv_digest.cli.base import (
     categories_option, cli, inputs_option, load_profile_named, notifier, parse_date,
-    profile_option, progress_bar, quiet_option, say, settings_of, wait_option, writing,
+    profile_option, progress_bar, quiet_option, settings_of, wait_option, writing,
 )
 from arxiv_digest.cli.show import print_report, print_run, print_table, rank_table
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
+from arxiv_digest.textclean import strip_invisible
 
 _MARKER = re.compile(r"\[(\d+)\](?!\()")
 # Brackets are escaped (so no "[text](url)" can form; [n] markers are kept only when no
@@ -50,13 +51,22 @@ def html_prose(value: object) -> Markup:
     return Markup(_MARKER.sub(r'<a class="cite" href="#src-\1">[\1]</a>', escaped))
 
 
+def _visible(value: object) -> object:
+    """Every printed value loses invisible reordering characters (markup stays markup)."""
+    if isinstance(value, Markup):
+        return Markup(strip_invisible(str(value)))
+    if isinstance(value, str):
+        return strip_invisible(value)
+    return value
+
+
 @lru_cache(maxsize=2)
 def _environment(autoescape: bool):
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(loader=PackageLoader("arxiv_digest.render", "templates"),
                       autoescape=autoescape, undefined=StrictUndefined, trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
+                      lstrip_blocks=True, keep_trailing_newline=True, finalize=_visible)
     env.filters.update(md=md_text, md_url=md_url, url=safe_url, prose=html_prose)
     return env
 

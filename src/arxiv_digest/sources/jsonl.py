@@ -25,15 +25,9 @@ from arxiv_digest.models import (
 )
 from arxiv_digest.sources import ProgressFn, register_replay
 from arxiv_digest.sources.reader import ReplayInput, open_input
+from arxiv_digest.textclean import clean
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Invisible characters that reorder or hide text (bidirectional overrides and
-# isolates, zero-width spaces and joiners, the word joiner, a stray byte-order mark):
-# in a title or an author's name they only serve to make displayed text lie.
-_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-                        "\ufeff\ufff9-\ufffb]")
-
 MAX_LINE_BYTES = 1 << 20          # a listing line is a few KB; 5,000 authors fit in 1 MiB
 MAX_VERSION = 999                 # arXiv versions are small numbers
 # Per-field limits in characters. arXiv caps abstracts at 1,920 characters; LaTeX
@@ -54,15 +48,6 @@ def date_from_name(path: Path | None) -> date | None:
         return date.fromisoformat(match.group(1))
     except ValueError:
         return None
-
-
-def clean(text: str | None) -> str | None:
-    """Collapse whitespace runs (line breaks from the API) to single spaces and drop
-    control and invisible formatting characters (not valid in XML feeds or HTML, or
-    able to reorder what a reader sees); '' -> None."""
-    if text is None:
-        return None
-    return " ".join(_INVISIBLE.sub("", _CONTROL.sub(" ", text)).split()) or None
 
 
 class LineError(ValueError):

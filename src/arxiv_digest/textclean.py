@@ -1,0 +1,26 @@
+"""Text as it may be shown: no control characters, nothing invisible that reorders or
+hides what a reader sees (bidirectional overrides and isolates, zero-width spaces and
+joiners, the word joiner, a stray byte-order mark). Paper text is cleaned at ingest;
+the renderers strip the invisible ones again from every value they print, so older
+stored digests and a model's prose are held to the same rule."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+                        "\ufeff\ufff9-\ufffb]")
+
+
+def clean(text: str | None) -> str | None:
+    """Collapse whitespace runs (line breaks from the API) to single spaces and drop
+    control and invisible formatting characters; '' -> None."""
+    if text is None:
+        return None
+    return " ".join(_INVISIBLE.sub("", _CONTROL.sub(" ", text)).split()) or None
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the invisible characters (whitespace and layout kept)."""
+    return _INVISIBLE.sub("", text)
