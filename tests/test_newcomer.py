@@ -69,7 +69,9 @@ def test_enrichment_without_a_network_says_so_in_one_line(home, day_file, tmp_pa
     colophon = (tmp_path / "out" / "2026-06-24.md").read_text(encoding="utf-8")
     assert "Enrichment unavailable: no network: enrichment skipped for 15 papers." in colophon
     assert colophon.count("(") == colophon.count(")")
-    assert "connection failed" in proc.stderr
+    details = [line for line in proc.stderr.splitlines() if "enrichment unavailable:" in line]
+    assert details and all(line.count("(") == line.count(")") for line in details), details
+    assert "unreachable (connection failed (ConnectError))" in proc.stderr
 
 
 def test_rank_fits_80_columns_with_reasons(home, day_file):
