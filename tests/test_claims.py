@@ -95,3 +95,128 @@ def test_claims_on_real_days_are_well_formed(day_file, day):
             assert field[claim.number_start:claim.number_end] == claim.text, (p.id, claim)
             total += 1
     assert total > 500
+
+
+class _Scans:
+    """Counts the characters regular expressions are asked to search in ``claims``.
+
+    ``search``/``finditer`` on a compiled pattern count the text from ``pos`` on; module
+    level ``re`` calls count the whole (usually sliced) string they are given; anchored
+    ``match`` calls on a compiled pattern are counted as calls.
+    """
+
+    def __init__(self):
+        self.searched = 0
+        self.anchored = 0
+
+    def pattern(self, compiled):
+        scans = self
+
+        class Counting:
+            def __getattr__(self, name):
+                return getattr(compiled, name)
+
+            def finditer(self, string, pos=0, *rest):
+                scans.searched += len(string) - pos
+                return compiled.finditer(string, pos, *rest)
+
+            def search(self, string, pos=0, *rest):
+                scans.searched += len(string) - pos
+                return compiled.search(string, pos, *rest)
+
+            def match(self, string, pos=0, *rest):
+                scans.anchored += 1
+                return compiled.match(string, pos, *rest)
+
+        return Counting()
+
+    def module(self):
+        import re
+
+        scans = self
+
+        class CountingRe:
+            def __getattr__(self, name):
+                return getattr(re, name)
+
+            def _whole(self, fn, pattern, string, *rest):
+                scans.searched += len(string)
+                return fn(pattern, string, *rest)
+
+            def match(self, *args):
+                return self._whole(re.match, *args)
+
+            def search(self, *args):
+                return self._whole(re.search, *args)
+
+            def finditer(self, *args):
+                return self._whole(re.finditer, *args)
+
+        return CountingRe()
+
+
+def _count_scans(monkeypatch):
+    import re
+
+    from arxiv_digest import claims
+
+    scans = _Scans()
+    for name, value in list(vars(claims).items()):
+        if isinstance(value, re.Pattern):
+            monkeypatch.setattr(claims, name, scans.pattern(value))
+    monkeypatch.setattr(claims, "re", scans.module())
+    return scans
+
+
+def _assert_bounded(scans, text):
+    """A fixed number of passes over the text plus a fixed window around each number."""
+    import re
+
+    numbers = len(re.findall(r"\d+", text))
+    assert scans.searched <= 10 * len(text) + 64 * numbers
+    assert scans.anchored <= 6 * numbers
+
+
+def test_a_100kb_sentence_of_numbers_is_searched_a_bounded_number_of_times(monkeypatch):
+    # One 100 KB "sentence" (no sentence break) with 12,500 numbers, each next to a metric:
+    # reading it must cost a few passes over the text, not a pass per number.
+    text = "FID 1.5 " * 12_500
+    scans = _count_scans(monkeypatch)
+    claims = extract_text(text, "abstract")
+    assert len(claims) == 12_500
+    assert {(c.text, c.metric, c.start, c.end) for c in claims} == {("1.5", "FID", 0, len(text) - 1)}
+    assert [c.number_start for c in claims] == list(range(4, len(text), 8))
+    _assert_bounded(scans, text)
+
+
+def test_a_long_field_of_numbers_ranges_and_rejected_breaks_is_searched_in_bounded_windows(
+        monkeypatch):
+    # Ranges (each one covers characters later numbers must skip), bare numbers with no
+    # metric in reach, and "A." breaks the sentence splitter has to reject.
+    text = "1-2% A. " * 6_000 + "7 " * 20_000
+    scans = _count_scans(monkeypatch)
+    claims = extract_text(text, "abstract")
+    assert len(claims) == 6_000 and {c.text for c in claims} == {"1-2%"}
+    _assert_bounded(scans, text)
+
+
+def test_metric_lookup_reads_a_bounded_window_around_each_number():
+    from arxiv_digest.claims import _Metrics
+
+    sentence = "FID 1.5 " * 12_500
+    metrics = _Metrics(sentence)
+    for pos in (4, 50_004, len(sentence) - 4):
+        window = metrics.window(pos, pos + 3)
+        assert len(window) <= (_Metrics.BEFORE + _Metrics.AFTER) // 8 + 3
+        assert metrics.near(pos, pos + 3) == "FID"
+
+
+def test_long_runs_are_read_without_backtracking_over_them():
+    gap = " " * 50_000
+    claim = only("FID 1.5" + gap + "vs 2.5", text="1.5")
+    assert claim.comparison == "vs 2.5" and claim.metric == "FID"
+    claim = only("FID from 9.6" + gap + "to 7.5", text="7.5")
+    assert claim.comparison == "from 9.6" + gap + "to 7.5"
+    assert extract_text("9" * 100_000, "abstract") == []
+    assert extract_text("A. " * 30_000, "abstract") == []
+    assert latex_to_text("\\( x " * 20_000 + "$2\\times$") == "\\( x " * 20_000 + "2\u00d7"

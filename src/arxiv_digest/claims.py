@@ -12,6 +12,7 @@ too, of kind ``bound``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from arxiv_digest.latex import latex_to_text
@@ -51,7 +52,8 @@ _UNIT = (r"(?P<unit>\s?%|\s?(?:\u00d7|x(?![a-zA-Z]))|-fold|\s?times(?![a-zA-Z])|
          r"|\s?[GTPM]?FLOPs(?![a-zA-Z])|k(?![a-zA-Z]))?")
 _NUM_RE = re.compile(_NUMBER + _UNIT)
 _BOUND_RE = re.compile(r"(?<![\w])[O\u03a9\u0398\U0001d4aa\u2126]\([^()]{1,40}(?:\([^()]{0,20}\))?[^()]{0,20}\)")
-_RESOLUTION_RE = re.compile(r"\d+\s?[\u00d7x]\s?\d+")
+# Tried only where a run of digits starts, so a long run is not retried at every digit.
+_RESOLUTION_RE = re.compile(r"(?<!\d)\d+\s?[\u00d7x]\s?\d+")
 _REFERENCE_RE = re.compile(r"(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Sec(?:tion)?s?\.?|Eq(?:uation)?s?\.?|"
                            r"Appendix|Theorem|Lemma|Corollary|Proposition|Definition|Chapter|"
                            r"Algorithm|Stage|Phase|Step|Version|Level|Task|Track|Round)\s*$",
@@ -67,7 +69,7 @@ _BASELINE_RE = re.compile(
     r"(?:such as\s+)?(?:like\s+)?"
     r"(?P<name>[A-Z][\w\-\.+]*(?:\s+(?:[A-Z0-9][\w\-\.+]*|of|and))?(?:\s+[A-Z0-9][\w\-\.+]*)?)")
 _FROM_TO_RE = re.compile(_NUMBER.replace("?P<sign>", "?P<s1>").replace("?P<num>", "?P<a>")
-                         + r"\s*(?P<u1>%|\u00d7|dB|points|pp|s|ms|seconds|steps|GB)?\s*(?:to|\u2192|->|\u27f6)\s*"
+                         + r"\s*(?:(?P<u1>%|\u00d7|dB|points|pp|s|ms|seconds|steps|GB)\s*)?(?:to|\u2192|->|\u27f6)\s*"
                          + _NUMBER.replace("?P<sign>", "?P<s2>").replace("?P<num>", "?P<b>"))
 _RANGE_RE = re.compile(_NUMBER + r"\s?(?:-|\u2013|\u2014|to)\s?"
                        r"(?P<b>\d+(?:\.\d+)?)(?![:\d])" + _UNIT)
@@ -83,6 +85,13 @@ _KIND_WORDS = [
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "Fig.", "Eq.", "approx.", "cf.", "etc.",
                   "resp.", "Sec.", "Tab.", "No.", "v.s.")
+_TAIL = max(len(a) for a in _ABBREVIATIONS)   # enough of a sentence's end for either check
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z0-9(\[\"\u201c])|[.!?]$|[\u3002\uff01\uff1f]")
+_INITIAL_RE = re.compile(r"\b[A-Z]\.$")
+_AFTER_UNIT_RE = re.compile(r"\s?(%|\u00d7|dB|points|pp|seconds|s|ms|steps|GB)(?![a-zA-Z])")
+# One run of white space before the optional bracket, so a long run cannot backtrack.
+_VS_NEAR_RE = re.compile(r"\s*(?:\(\s*)?(?:vs\.?|versus)\s*(?P<b>[\d.,]+\s?(?:%|\u00d7|[KMB])?)")
+_CANONICAL = {m.lower(): m for m in reversed(METRICS)}   # the first spelling listed wins
 
 
 @dataclass
@@ -119,10 +128,11 @@ class Claim:
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of ``text`` (abbreviations and decimals do not end a sentence)."""
     spans, start = [], 0
-    for match in re.finditer(r"[.!?](?=\s+[A-Z0-9(\[\"\u201c])|[.!?]$|[\u3002\uff01\uff1f]", text):
+    for match in _SENTENCE_END_RE.finditer(text):
         end = match.end()
-        before = text[start:end]
-        if before.endswith(_ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", before):
+        # Only the sentence's last few characters can hold an abbreviation or an initial.
+        tail = text[max(start, end - _TAIL):end]
+        if tail.endswith(_ABBREVIATIONS) or _INITIAL_RE.search(tail):
             continue
         spans.append((start, end))
         start = end
@@ -165,26 +175,66 @@ def _normalise_unit(raw: str | None, following: str) -> str | None:
     return unit
 
 
-def _metric_near(sentence: str, pos: int, end: int) -> str | None:
-    best, best_distance = None, 10 ** 6
-    for match in _METRIC_RE.finditer(sentence):
-        name = match.group(1)
-        canonical = next((m for m in METRICS if m.lower() == name.lower()), name)
-        if canonical in _CASE_SENSITIVE and name != canonical:
-            continue
-        if match.end() <= pos:
-            distance = pos - match.end()
-            if distance > 80:
+class _Metrics:
+    """The metric names of one sentence, found in one pass and looked up by position."""
+
+    BEFORE = 80   # a metric may end this many characters before the number
+    AFTER = 40    # or start this many characters after it
+
+    def __init__(self, sentence: str):
+        self.sentence = sentence
+        self.starts: list[int] | None = None
+        self.ends: list[int] = []
+        self.names: list[str] = []
+
+    def _find(self) -> None:
+        self.starts = []
+        for match in _METRIC_RE.finditer(self.sentence):
+            name = match.group(1)
+            canonical = _CANONICAL.get(name.lower(), name)
+            if canonical in _CASE_SENSITIVE and name != canonical:
                 continue
-        elif match.start() >= end:
-            distance = match.start() - end + 10   # prefer a metric named before the number
-            if distance > 50:
+            self.starts.append(match.start())
+            self.ends.append(match.end())
+            self.names.append(canonical)
+
+    def window(self, pos: int, end: int) -> range:
+        """Indices of the metrics close enough to the number at ``pos:end`` to count."""
+        if self.starts is None:
+            self._find()
+        return range(bisect_left(self.ends, pos - self.BEFORE),
+                     bisect_right(self.starts, end + self.AFTER))
+
+    def near(self, pos: int, end: int) -> str | None:
+        best, best_distance = None, 10 ** 6
+        for i in self.window(pos, end):
+            if self.ends[i] <= pos:
+                distance = pos - self.ends[i]
+                if distance > self.BEFORE:
+                    continue
+            elif self.starts[i] >= end:
+                distance = self.starts[i] - end + 10   # prefer a metric named before the number
+                if distance > self.AFTER + 10:
+                    continue
+            else:
                 continue
-        else:
-            continue
-        if distance < best_distance:
-            best, best_distance = canonical, distance
-    return best
+            if distance < best_distance:
+                best, best_distance = self.names[i], distance
+        return best
+
+
+class _Taken:
+    """Which characters of a sentence an earlier claim already covers."""
+
+    def __init__(self, length: int):
+        self.mask = bytearray(length + 1)
+
+    def add(self, start: int, end: int) -> None:
+        end = min(max(end, start), len(self.mask))
+        self.mask[start:end] = b"\x01" * (end - start)
+
+    def __contains__(self, pos: int) -> bool:
+        return bool(self.mask[pos])
 
 
 def _kind(sentence: str, unit: str | None) -> str:
@@ -203,93 +253,123 @@ def _to_float(text: str) -> float | None:
         return None
 
 
+class _Sentence:
+    """One sentence being read: the claims found so far and the characters they cover."""
+
+    def __init__(self, text: str, start: int, end: int, field: str):
+        self.text, self.start, self.end, self.field = text[start:end], start, end, field
+        found = _BASELINE_RE.search(self.text)
+        self.baseline = found.group("name").rstrip(".,;") if found else None
+        self.metrics = _Metrics(self.text)
+        self.taken = _Taken(len(self.text))
+        self.claims: list[Claim] = []
+        for match in _RESOLUTION_RE.finditer(self.text):
+            self.taken.add(*match.span())
+
+    def add(self, n_start: int, n_end: int, value, unit, comparison, kind=None) -> None:
+        sentence = self.text
+        self.claims.append(Claim(
+            text=sentence[n_start:n_end], value=value, unit=unit,
+            metric=self.metrics.near(n_start, n_end) if kind != "bound" else None,
+            comparison=comparison, baseline=self.baseline,
+            kind=kind or _kind(sentence[max(0, n_start - 60):n_end + 40], unit),
+            field=self.field, sentence=sentence, start=self.start, end=self.end,
+            number_start=self.start + n_start, number_end=self.start + n_end))
+
+
+def _bounds(s: _Sentence) -> None:
+    for match in _BOUND_RE.finditer(s.text):
+        s.add(match.start(), match.end(), None, None, None, "bound")
+        s.taken.add(*match.span())
+
+
+def _from_to(s: _Sentence) -> None:
+    sentence = s.text
+    for match in _FROM_TO_RE.finditer(sentence):
+        if match.start() in s.taken:
+            continue
+        b_start, b_end = match.span("b")
+        after = _AFTER_UNIT_RE.match(sentence, b_end)
+        if after:
+            b_end = after.end()
+        unit = _normalise_unit(after.group(1) if after else match.group("u1"), "")
+        comparison = sentence[match.start():b_end]
+        if not comparison.lower().startswith("from"):
+            prefix = sentence[max(0, match.start() - 5):match.start()]
+            if "from" in prefix.lower():
+                comparison = "from " + comparison
+        s.add(b_start, b_end, _to_float(match.group("b")), unit, comparison.strip())
+        s.taken.add(match.start(), b_end)
+
+
+def _ranges(s: _Sentence) -> None:
+    sentence = s.text
+    for match in _RANGE_RE.finditer(sentence):
+        unit = _normalise_unit(match.group("unit"), sentence[match.end():match.end() + 20])
+        if unit is None or match.start() in s.taken:
+            continue
+        s.add(match.start(), match.end(), _to_float(match.group("num")), unit, None)
+        s.taken.add(*match.span())
+
+
+def _versus(sentence: str, n_end: int) -> str | None:
+    """``vs 110M`` when the number at ``…:n_end`` is directly compared with another."""
+    vs = _VS_NUMBER_RE.match(sentence, n_end + 1) or _VS_NUMBER_RE.match(sentence, n_end)
+    if vs is None:
+        vs = _VS_NEAR_RE.match(sentence, n_end)
+    return "vs " + vs.group("b").strip() if vs else None
+
+
+def _number(s: _Sentence, match: re.Match) -> None:
+    sentence = s.text
+    n_start, n_end = match.start(), match.end()
+    number = match.group("num")
+    value = _to_float(number)
+    following = sentence[n_end:n_end + 20]
+    unit = _normalise_unit(match.group("unit"), following)
+    if match.group("unit") and unit is None:
+        n_end = match.end("num")
+    preceding = sentence[max(0, n_start - 14):n_start]
+    if _REFERENCE_RE.search(preceding):
+        return
+    if preceding.endswith("(") and sentence[n_end:n_end + 1] == ")":
+        return   # an enumeration: (2)
+    if unit is None and value is not None and 1900 <= value <= 2100 and "." not in number:
+        return   # a year
+    if following[:1].isalpha() and unit is None:
+        return   # "3D", "2nd", "4K" in a name
+    sign = match.group("sign")
+    if sign:
+        n_start = match.start("sign")
+        if sign.strip() in ("-", "\u2212"):
+            value = -value if value is not None else None
+    comparison = _versus(sentence, n_end)
+    kind = None
+    if unit is None:
+        if _COUNT_NOUNS.match(following) and value is not None and value < 1000:
+            kind = "count"
+        elif not s.metrics.near(n_start, n_end):
+            return   # a bare number with no unit and no metric says nothing
+    s.add(n_start, n_end, value, unit, comparison, kind)
+
+
 def extract_text(text: str, field: str) -> list[Claim]:
-    """Claims in one rendered field."""
+    """Claims in one rendered field.
+
+    Every per-number look-around (metric, unit, reference, comparison) reads a bounded
+    window around the number, and each pattern scans a sentence once, so the work is
+    linear in the field's length.
+    """
     claims: list[Claim] = []
     for s_start, s_end in sentences(text):
-        sentence = text[s_start:s_end]
-        consumed: list[tuple[int, int]] = []
-        baselines = [m.group("name").rstrip(".,;") for m in _BASELINE_RE.finditer(sentence)]
-        baseline = baselines[0] if baselines else None
-        for match in _RESOLUTION_RE.finditer(sentence):
-            consumed.append(match.span())
-
-        def add(n_start: int, n_end: int, value, unit, comparison, kind=None) -> None:
-            claim_text = sentence[n_start:n_end]
-            claims.append(Claim(
-                text=claim_text, value=value, unit=unit,
-                metric=_metric_near(sentence, n_start, n_end) if kind != "bound" else None,
-                comparison=comparison, baseline=baseline,
-                kind=kind or _kind(sentence[max(0, n_start - 60):n_end + 40], unit),
-                field=field, sentence=sentence,
-                start=s_start, end=s_end, number_start=s_start + n_start,
-                number_end=s_start + n_end))
-
-        for match in _BOUND_RE.finditer(sentence):
-            add(match.start(), match.end(), None, None, None, "bound")
-            consumed.append(match.span())
-        for match in _FROM_TO_RE.finditer(sentence):
-            if any(a <= match.start() < b for a, b in consumed):
-                continue
-            b_start, b_end = match.span("b")
-            after = re.match(r"\s?(%|\u00d7|dB|points|pp|seconds|s|ms|steps|GB)(?![a-zA-Z])",
-                             sentence[b_end:])
-            if after:
-                b_end += after.end()
-            unit = _normalise_unit(after.group(1) if after else match.group("u1"), "")
-            comparison = sentence[match.start():b_end]
-            if not comparison.lower().startswith("from"):
-                prefix = sentence[max(0, match.start() - 5):match.start()]
-                if "from" in prefix.lower():
-                    comparison = "from " + comparison
-            add(b_start, b_end, _to_float(match.group("b")), unit, comparison.strip())
-            consumed.append((match.start(), b_end))
-        for match in _RANGE_RE.finditer(sentence):
-            unit = _normalise_unit(match.group("unit"), sentence[match.end():match.end() + 20])
-            if unit is None or any(a <= match.start() < b for a, b in consumed):
-                continue
-            add(match.start(), match.end(), _to_float(match.group("num")), unit, None)
-            consumed.append(match.span())
-        for match in _NUM_RE.finditer(sentence):
-            n_start, n_end = match.start(), match.end()
-            if any(a <= n_start < b for a, b in consumed):
-                continue
-            number = match.group("num")
-            value = _to_float(number)
-            following = sentence[n_end:n_end + 20]
-            unit = _normalise_unit(match.group("unit"), following)
-            if match.group("unit") and unit is None:
-                n_end = match.end("num")
-            preceding = sentence[max(0, n_start - 14):n_start]
-            if _REFERENCE_RE.search(preceding):
-                continue
-            if preceding.endswith("(") and sentence[n_end:n_end + 1] == ")":
-                continue   # an enumeration: (2)
-            if unit is None and value is not None and 1900 <= value <= 2100 and "." not in number:
-                continue   # a year
-            if following[:1].isalpha() and unit is None:
-                continue   # "3D", "2nd", "4K" in a name
-            sign = match.group("sign")
-            if sign:
-                n_start = match.start("sign")
-                if sign.strip() in ("-", "\u2212"):
-                    value = -value if value is not None else None
-            comparison = None
-            vs = _VS_NUMBER_RE.match(sentence, n_end + 1) or _VS_NUMBER_RE.match(sentence, n_end)
-            if vs is None:
-                near = re.match(r"\s*\(?\s*(?:vs\.?|versus)\s*(?P<b>[\d.,]+\s?(?:%|\u00d7|[KMB])?)",
-                                sentence[n_end:])
-                if near:
-                    comparison = "vs " + near.group("b").strip()
-            else:
-                comparison = "vs " + vs.group("b").strip()
-            kind = None
-            if unit is None:
-                if _COUNT_NOUNS.match(following) and value is not None and value < 1000:
-                    kind = "count"
-                elif not _metric_near(sentence, n_start, n_end):
-                    continue   # a bare number with no unit and no metric says nothing
-            add(n_start, n_end, value, unit, comparison, kind)
+        s = _Sentence(text, s_start, s_end, field)
+        _bounds(s)
+        _from_to(s)
+        _ranges(s)
+        for match in _NUM_RE.finditer(s.text):
+            if match.start() not in s.taken:
+                _number(s, match)
+        claims.extend(s.claims)
     return claims
 
 
