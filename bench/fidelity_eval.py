@@ -1,0 +1,227 @@
+"""Fidelity against hand labels made by reading, before the methods were tuned.
+
+* Numbers (``data/labels/claim-numbers-{dev,heldout}.csv``): every number of the title
+  and abstract of 120 top-ranked papers, labelled with its role (result, setting, name,
+  count, other), quantity, direction and subject. Reported: how our binding agrees per
+  attribute, and the precision of the highlight the digest would show (a highlight is
+  right when its number is a result whose quantity, direction and subject match).
+* Short names (``data/labels/short-names.csv``): the paper's own name for its
+  contribution, or ``-`` for none; accuracy.
+* Sentence roles (``data/labels/sentence-roles-{dev,heldout}.csv``): per-role precision
+  and recall of the role classifier.
+
+Dev splits were used while writing the methods; held-out splits were only measured.
+
+    python bench/fidelity_eval.py [--shared ../shared] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from arxiv_digest.binding import bind_claim, same_quantity  # noqa: E402
+from arxiv_digest.claims import extract, rendered_field  # noqa: E402
+from arxiv_digest.sources.jsonl import JsonlReplay  # noqa: E402
+
+LABELS = REPO / "data" / "labels"
+
+
+def shared_dir(given: str | None) -> Path:
+    base = Path(given or os.environ.get("ARXIV_DIGEST_SHARED") or REPO.parent / "shared")
+    if not (base / "data" / "arxiv").is_dir():
+        sys.exit(f"error: shared data not found at {base}; pass --shared")
+    return base
+
+
+def all_papers(shared: Path) -> dict:
+    papers = {}
+    for path in sorted((shared / "data" / "arxiv").glob("*.jsonl")):
+        for paper in JsonlReplay(path).read(None, ["cs.CV", "cs.LG"]).listing.papers():
+            papers.setdefault(paper.id, paper)
+    return papers
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# -- numbers --------------------------------------------------------------------------------
+
+def locate(text: str, token: str, occurrence: int) -> int | None:
+    """Offset of the ``occurrence``-th appearance of ``token`` in ``text``."""
+    position = -1
+    for _ in range(occurrence):
+        position = text.find(token, position + 1)
+        if position < 0:
+            return None
+    return position
+
+
+def gold_spans(paper, rows: list[dict]) -> list[tuple[str, int, int, dict]]:
+    spans = []
+    for row in rows:
+        text = rendered_field(paper, row["field"])
+        at = locate(text, row["number"], int(row["occurrence"]))
+        if at is not None:
+            spans.append((row["field"], at, at + len(row["number"]), row))
+    return spans
+
+
+def matched(paper, claims, rows):
+    """(claim, binding, gold row) for every claim that overlaps a labelled number."""
+    spans = gold_spans(paper, rows)
+    out = []
+    for claim in claims:
+        for field, a, b, row in spans:
+            if field == claim.field and a < claim.number_end and claim.number_start < b:
+                out.append((claim, row))
+                break
+    return out
+
+
+OWN = {"method", "finding"}            # the paper's own result either way
+
+
+def agrees(binding, row, own_is_one: bool = False) -> dict[str, bool]:
+    subject_ok = binding.subject == row["subject"] or (
+        own_is_one and binding.subject in OWN and row["subject"] in OWN)
+    return {
+        "role": binding.role == row["role"],
+        "quantity": row["role"] != "result" or same_quantity(binding.quantity, row["quantity"]),
+        "direction": row["role"] != "result" or binding.direction == row["direction"],
+        "subject": row["role"] != "result" or subject_ok,
+    }
+
+
+def number_scores(papers: dict, split: str, verbose: bool) -> None:
+    from arxiv_digest.shortnames import short_name
+    from arxiv_digest.writers.highlight import choose_highlight
+
+    rows = read_csv(LABELS / f"claim-numbers-{split}.csv")
+    by_paper = defaultdict(list)
+    for row in rows:
+        by_paper[row["id"]].append(row)
+    tally, total, shown, right, with_result = Counter(), 0, 0, 0, 0
+    for pid, labelled in by_paper.items():
+        paper = papers[pid]
+        claims = extract(paper)
+        names = (short_name(paper),)
+        for claim, row in matched(paper, claims, labelled):
+            binding = bind_claim(claim, names)
+            total += 1
+            for key, ok in agrees(binding, row).items():
+                tally[key] += ok
+        with_result += any(r["role"] == "result" for r in labelled)
+        chosen = choose_highlight(claims, names)
+        if chosen is None:
+            continue
+        shown += 1
+        found = matched(paper, [chosen[0]], labelled)
+        ok = bool(found) and found[0][1]["role"] == "result" and all(
+            agrees(chosen[1], found[0][1], own_is_one=True).values())
+        right += ok
+        if verbose and not ok:
+            row = found[0][1] if found else {}
+            print(f"  {split} {pid}: highlight {chosen[1].phrase!r} ({chosen[1].quantity}, "
+                  f"{chosen[1].direction}, {chosen[1].subject}) — gold {row.get('role')}, "
+                  f"{row.get('quantity')}, {row.get('direction')}, {row.get('subject')}\n"
+                  f"      {chosen[0].sentence[:300]}")
+    print(f"{split:8} numbers matched {total}: role {tally['role'] / total:.3f}, quantity "
+          f"{tally['quantity'] / total:.3f}, direction {tally['direction'] / total:.3f}, "
+          f"subject {tally['subject'] / total:.3f}")
+    print(f"{split:8} highlights shown {shown} of {len(by_paper)} papers ({with_result} with a "
+          f"labelled result): precision {right / shown if shown else 0:.3f} ({right}/{shown})")
+
+
+# -- short names ------------------------------------------------------------------------------
+
+def short_name_scores(papers: dict, verbose: bool) -> None:
+    from arxiv_digest.shortnames import is_own_name, short_name
+
+    rows = read_csv(LABELS / "short-names.csv")
+    for split in ("dev", "heldout"):
+        chosen = [r for r in rows if r["split"] == split]
+        right = 0
+        for row in chosen:
+            paper = papers[row["id"]]
+            ours = short_name(paper)
+            gold = row["short_name"]
+            ok = (not is_own_name(paper, ours)) if gold == "-" else ours.lower() == gold.lower()
+            right += ok
+            if verbose and not ok:
+                print(f"  {split} {row['id']}: ours {ours!r}, gold {gold!r}")
+        print(f"{split:8} short names: accuracy {right / len(chosen):.3f} "
+              f"({right}/{len(chosen)})")
+
+
+# -- sentence roles ---------------------------------------------------------------------------
+
+def role_scores(papers: dict, split: str, verbose: bool) -> None:
+    from arxiv_digest.roles import ROLES, classify
+
+    rows = read_csv(LABELS / f"sentence-roles-{split}.csv")
+    by_paper = defaultdict(list)
+    for row in rows:
+        by_paper[row["id"]].append(row)
+    predicted, gold, hits, stale = Counter(), Counter(), Counter(), 0
+    confusion = Counter()
+    for pid, labelled in by_paper.items():
+        sentences = classify(papers[pid])
+        for row in labelled:
+            i = int(row["index"])
+            if i >= len(sentences) or sha(sentences[i].text) != row["sha"]:
+                stale += 1
+                continue
+            ours = sentences[i].role
+            predicted[ours] += 1
+            gold[row["role"]] += 1
+            hits[ours] += ours == row["role"]
+            confusion[(row["role"], ours)] += 1
+    n = sum(gold.values())
+    print(f"{split:8} sentence roles: {n} labelled sentences matched ({stale} changed), "
+          f"accuracy {sum(hits.values()) / n:.3f}")
+    for role in ROLES:
+        if gold[role] or predicted[role]:
+            p = hits[role] / predicted[role] if predicted[role] else 0.0
+            r = hits[role] / gold[role] if gold[role] else 0.0
+            print(f"    {role:12} precision {p:.3f}  recall {r:.3f}  (gold {gold[role]}, "
+                  f"ours {predicted[role]})")
+    if verbose:
+        for (g, o), count in confusion.most_common(12):
+            if g != o:
+                print(f"    gold {g} -> ours {o}: {count}")
+
+
+def sha(text: str) -> str:
+    return hashlib.sha1(" ".join(text.split()).encode()).hexdigest()[:8]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--shared")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--only", choices=("numbers", "names", "roles"))
+    args = parser.parse_args()
+    papers = all_papers(shared_dir(args.shared))
+    if args.only in (None, "numbers"):
+        for split in ("dev", "heldout"):
+            number_scores(papers, split, args.verbose)
+    if args.only in (None, "names"):
+        short_name_scores(papers, args.verbose)
+    if args.only in (None, "roles"):
+        for split in ("dev", "heldout"):
+            role_scores(papers, split, args.verbose)
+
+
+if __name__ == "__main__":
+    main()

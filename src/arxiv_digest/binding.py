@@ -1,0 +1,389 @@
+"""What a number means in its own clause: the quantity it measures, which way it moves,
+whose number it is, and under what condition — read from the words around it.
+
+A claim from :mod:`arxiv_digest.claims` is a number with its unit, metric and sentence.
+Binding reads the number's clause (not the whole sentence) and decides:
+
+* ``role``: ``result`` (an outcome: a score, a gain, an error, a bound), ``setting`` (a
+  condition: a resolution, a step count, a sparsity level, a model size), ``name`` (part
+  of a model's name: "Stable Diffusion 3", "AIME'24"), ``count`` (how many benchmarks or
+  tasks), or ``other``;
+* ``quantity``: what it measures, in the source's words ("training FLOPs", "error", "FID");
+* ``direction``: ``up``, ``down`` or ``none`` — relative to that quantity, as the source
+  states it ("200–800× larger error" is error up; "3.3× fewer training FLOPs" is FLOPs
+  down; "improves FID" is FID down);
+* ``subject``: ``method`` (the paper's own method), ``baseline`` (a compared or critiqued
+  approach: "isotropic covariances suffer Ω(1/T)", "DSVI baseline of 0.017"), ``finding``
+  (a fact about a phenomenon: "we find that DINOv2 exhibits 7.3× higher rank"), or None;
+* ``condition``: "at 50% sparsity", "on ImageNet 256×256".
+
+A binding is ``confident`` only when it is a result whose quantity is named and whose
+subject is known and whose direction is not contradicted next to the number. Only
+confident bindings become highlights; the verifier compares the binding of each number
+in our text with its binding in the source. Everything reads bounded windows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from arxiv_digest.binding_words import (
+    BASELINE_CUE, BASELINE_OBJECT, BOUND_THAN, BOUNDARY, DOWN, FINDING_CUE, LOWER_IS_BETTER,
+    METHOD_CUE, METRIC, NAME_AFTER, NAME_BEFORE, NOUN_CHANGE, SETTING_AFTER, SETTING_BEFORE,
+    SPEED, STOP, TIME_UNITS, UP, WORD, canonical_metric, quantity_words,
+)
+
+_STANDALONE_NUMBER = re.compile(r"(?<![\w\-.])\d[\d.,]*(?![\w\-])")
+WINDOW = 110                    # characters of clause read on either side of a number
+_IMPROVE = ("improve", "improves", "improved", "improving", "improvement", "improvements",
+            "better", "worse", "degrades", "degradation")
+
+
+@dataclass(frozen=True)
+class Binding:
+    role: str                     # result / setting / name / count / other
+    quantity: str | None
+    direction: str                # up / down / none
+    subject: str | None           # method / baseline / finding / None (not said)
+    condition: str | None
+    confident: bool
+    phrase: str                   # a short rendering faithful to the source's words
+
+
+def clause_of(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the clause holding ``sentence[start:end]``, within a bounded window."""
+    lo, hi = max(0, start - WINDOW), min(len(sentence), end + WINDOW)
+    left = lo
+    for match in BOUNDARY.finditer(sentence, lo, start):
+        left = match.end()
+    found = BOUNDARY.search(sentence, end, hi)
+    return left, (found.start() if found else hi)
+
+
+def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
+         metric: str | None = None, comparison: str | None = None, kind: str | None = None,
+         names: tuple[str, ...] = ()) -> Binding:
+    """Bind the number at ``sentence[start:end]`` to its quantity, direction and subject."""
+    c_lo, c_hi = clause_of(sentence, start, end)
+    before, after = sentence[c_lo:start], sentence[end:c_hi]
+    number = sentence[start:end]
+    metric = _metric_in_clause(before, after) or None
+    spelled = re.search(r"\bfrom\s+((?:\S+\s+){0,5}?\S*\d\S*(?:\s+[A-Za-z\-]+){0,3})\s+to\s*$",
+                        before[-80:])
+    if spelled and not comparison:
+        comparison = f"from {spelled.group(1)} to {number}"
+    role = _role(number, before, after, unit, metric, comparison, kind)
+    quantity, word = _quantity(number, before, after, metric, unit, role, kind)
+    direction = _direction(number, before, after, quantity, comparison, word)
+    subject = _subject(sentence[:start], before, after, comparison, names)
+    condition = _condition(before, after)
+    confident = (role == "result" and quantity is not None and subject is not None
+                 and quantity != "p-value" and not _conflicting(before, after, word))
+    phrase = _phrase(number, quantity, direction, word, comparison, condition, role)
+    return Binding(role, quantity, direction, subject, condition, confident, phrase)
+
+
+def bind_claim(claim, names: tuple[str, ...] = ()) -> Binding:
+    """Bind a :class:`~arxiv_digest.claims.Claim` in its own sentence."""
+    offset = claim.number_start - claim.start
+    return bind(claim.sentence, offset, offset + (claim.number_end - claim.number_start),
+                unit=claim.unit, metric=claim.metric, comparison=claim.comparison,
+                kind=claim.kind, names=names)
+
+
+def same_quantity(a: str | None, b: str | None) -> bool:
+    """Two quantity phrases name the same thing (share a content word)."""
+    wa, wb = quantity_words(a), quantity_words(b)
+    if not wa or not wb:
+        return (a or "").strip().lower() == (b or "").strip().lower()
+    return bool(wa & wb)
+
+
+# -- role -----------------------------------------------------------------------------------
+
+def _role(number, before, after, unit, metric, comparison, kind) -> str:
+    if kind == "bound":
+        return "result"
+    if kind == "count":
+        return "count"
+    if re.search(r"[A-Za-z]['\u2019]$", before) or (NAME_AFTER.match(after) and not unit) or (
+            NAME_BEFORE.search(before[-14:]) and not unit and not _metric_attached(before)):
+        return "name"
+    if re.search(r"\d\s?[\u00d7x]\s?\d", number) or re.match(r"^\s?[\u00d7x]\s?\d", after) or \
+            re.match(r"^-[a-z]", after) or re.match(
+                r"^\s*(?:and (?:even )?[\d.]+\s?[\u00d7x]\s+)?(?:upscal|super-resol|zoom|"
+                r"downsampl)", after, re.I):
+        return "setting"                     # a resolution, "4-step", "4× upscaled"
+    if re.search(r"\bp\s*[=<\u2264]\s*$", before[-6:]):
+        return "result"                      # a p-value
+    moved = bool(UP.search(after[:16]) or DOWN.search(after[:16]) or DOWN.search(before[-16:])
+                 or NOUN_CHANGE.match(after))
+    if unit in ("parameters", "K", "M", "B", "steps") and not moved:
+        return "setting"
+    if SETTING_BEFORE.search(before[-30:]) and not moved and (
+            SETTING_AFTER.match(after) or not (unit or metric)):
+        return "setting"
+    if SETTING_AFTER.match(after) and not moved and unit not in TIME_UNITS:
+        return "setting"
+    if unit or metric or comparison or kind == "bound":
+        return "result"
+    return "other"
+
+
+def _metric_attached(before: str) -> bool:
+    found = METRIC.search(before[-24:])
+    return bool(found and re.match(r"\s*(?:of|=|:|is|to|at)?\s*[(~\u2248]?\s*$",
+                                   before[-24:][found.end():]))
+
+
+def _metric_in_clause(before: str, after: str) -> str:
+    """The metric named nearest before the number in its clause (no other number between),
+    else one right after it. A one-letter metric (r) counts only written as ``r = …``."""
+    last = None
+    for match in METRIC.finditer(before):
+        if len(match.group(1)) == 1 and not re.match(r"\s*[=:]", before[match.end():]):
+            continue
+        last = match
+    if last is not None and not re.search(r"\d", before[last.end():]):
+        return canonical_metric(last.group(1))
+    ahead = METRIC.search(after[:24])
+    if ahead and len(ahead.group(1)) > 1 and not re.search(r"\d", after[:ahead.start()]):
+        return canonical_metric(ahead.group(1))
+    if last is not None and len(before) - last.end() < 60:
+        return canonical_metric(last.group(1))
+    return ""
+
+
+# -- quantity -------------------------------------------------------------------------------
+
+def _quantity(number, before, after, metric, unit, role, kind):
+    """(quantity, the source's own direction word or change noun beside the number)."""
+    if role in ("name", "count", "other"):
+        return None, ""
+    if re.search(r"\bp\s*[=<\u2264]\s*$", before[-6:]):
+        return "p-value", ""
+    lead = re.match(r"^\s*(?:(lower|higher|fewer|more|less|larger|smaller|greater|better|"
+                    r"worse|faster|slower)\s+|(?:relative|absolute|average|mean|overall)\s+)?",
+                    after, re.I)
+    word = (lead.group(1) or "").lower()
+    if word in ("faster", "slower") or ((unit == "\u00d7" or number.endswith("times")) and
+                                        (SPEED.search(before[-40:]) or SPEED.match(after))):
+        return "speed", word if word in ("faster", "slower") else ""
+    rest = re.sub(r"^\s*(?:the\s+)?(?:baseline|original|teacher|reference)'s\s+", " ",
+                  after[lead.end():], flags=re.I)
+    change = NOUN_CHANGE.match(rest)
+    if change:                                         # "44.1% decrease in LPIPS"
+        return _head(change.group("q")), change.group("noun").lower()
+    if re.match(r"^\s*(?:reduction|decrease|increase|improvement|gain|drop|boost)s?\b", rest,
+                re.I):
+        return None, ""                                # a change of what, it does not say
+    multiple = re.match(r"^\s*(?:the|as much|as many)\s+((?:[\w\-]+\s){0,2}[\w\-]+)", rest)
+    if multiple and (unit == "\u00d7" or number.endswith(("x", "times"))):
+        return _head(multiple.group(1)), word          # "2x the throughput"
+    words = _words(rest)
+    if words and not re.match(r"^\s*(?:of|in|on|to)\b", rest) and (
+            unit in ("%", "\u00d7", "points", None) or word or kind == "bound"):
+        noun = words[-1].lower() if words[-1].lower() in ("loss", "drop", "gain", "reduction",
+                                                          "increase", "improvement") else ""
+        kept = words[:-1] if noun else words
+        if kept and (unit or word or kind == "bound" or noun):
+            return _head(" ".join(kept)), word or noun
+    of = re.match(r"^\s*(?:of|in)\s+(?:the\s+)?((?:[\w\-]+\s){0,2}[\w\-]+)", after)
+    if of and unit in ("%", "points", "\u00d7") and of.group(1).split()[0].lower() not in STOP:
+        return _head(of.group(1)), word
+    quantity, verb = _quantity_before(before, metric, unit)
+    return quantity, word or verb
+
+
+def _quantity_before(before: str, metric: str | None, unit: str | None):
+    """(quantity, verb) from the words before the number: "reduces the path KL to",
+    "improves accuracy on CIFAR-10 by", "FID of"."""
+    if _metric_attached(before) and metric:
+        return metric, ""
+    verb = re.search(r"\b(reduc\w*|improv\w*|increas\w*|boost\w*|lower\w*|decreas\w*|rais\w*|"
+                     r"cut\w*|drop\w*|gain\w*|speed\w*)\s+(?:the\s+|in\s+)?"
+                     r"((?:[\w\-]+\s){0,4}?[\w\-()]+)(?:\s+(?:over|against|relative to|compared "
+                     r"to)\s+[\w\-]+)?\s+(?:by|to|from\s+(?:\S+\s+){1,5}?to)\s*(?:up to\s+|"
+                     r"about\s+|over\s+|roughly\s+|nearly\s+|almost\s+|just\s+)?$",
+                     before[-90:], re.I)
+    if verb:
+        head = re.split(r"\s(?:" + "|".join(sorted(STOP)) + r")\s", f" {verb.group(2)} ")[0]
+        return _tail(head), verb.group(1).lower()
+    if metric:
+        return metric, ""
+    named = re.search(r"((?:[A-Za-z][\w\-]*\s){0,2}[A-Za-z][\w\-]*)\s*(?:of|=|:|is|to|\()\s*"
+                      r"[\u2265\u2264~\u2248<>]?\s*$", before[-40:])
+    if named and named.group(1).split()[-1].lower() not in STOP:
+        return _tail(named.group(1)), ""
+    if unit in TIME_UNITS:
+        return "time", ""
+    return None, ""
+
+
+def _words(text: str, limit: int = 4) -> list[str]:
+    """The words right after the number, up to a stop word or punctuation."""
+    out, last = [], 0
+    for match in WORD.finditer(text[:60]):
+        between = text[last:match.start()]
+        if match.group(0).lower() in STOP or len(out) >= limit or (
+                out and between.strip(" -")) or (not out and between.strip()):
+            break
+        out.append(match.group(0))
+        last = match.end()
+    return out
+
+
+def _head(phrase: str) -> str | None:
+    words = [w for w in phrase.split() if w.lower() not in STOP]
+    return " ".join(words[:3]) if words else None
+
+
+def _tail(phrase: str) -> str | None:
+    words = [w for w in phrase.split() if w.lower() not in STOP]
+    return " ".join(words[-3:]) if words else None
+
+
+# -- direction ------------------------------------------------------------------------------
+
+def _direction(number, before, after, quantity, comparison, word) -> str:
+    pair = re.match(r"^(?:from\s+)?(-?[\d.,]+)(\D{0,40}?)\s*(?:\bto\b|\u2192|->)\s*(-?[\d.,]+)",
+                    comparison or "")
+    if pair and word and pair.group(2).strip():
+        return _from_word(word, quantity)    # units differ: the verb says which way
+    if pair:
+        try:
+            a, b = float(pair.group(1).replace(",", "")), float(pair.group(3).replace(",", ""))
+        except ValueError:
+            a = b = 0.0
+        return "up" if b > a else "down" if b < a else "none"
+    if quantity == "speed":
+        return "down" if word == "slower" else "up"
+    if re.search(r"(?:\b(?:less|more|fewer|greater|no more|no less)\s+than|\bat (?:most|least)|"
+                 r"\bunder|\bwithin|\bbelow|\babove|[\u2264\u2265<>])\s*(?:about\s+|~)?$",
+                 before[-20:], re.I):
+        return "none"                        # a bound on a level, not a change
+        return _from_word(word, quantity)
+    if re.search(r"\b(?:requires?|uses?|needs?|costs?|with|consum\w*)\s+(?:only|just|merely)\s+"
+                 r"(?:about\s+|around\s+|roughly\s+|~)?$", before[-40:], re.I) and \
+            re.match(r"^\s*(?:of|the)\b", after):
+        return "down"                        # "requires only 19.3% of the training compute"
+    times = re.match(r"^\s*(?:the|as much|as many)\b", after)
+    value = re.match(r"[\d.]+", number)
+    if times and value and number.endswith(("\u00d7", "x", "times")):
+        return "up" if float(value.group(0).rstrip(".") or 0) >= 1 else "down"
+    nearest = _nearest_cue(before[-45:], after[:30])
+    return _from_word(nearest, quantity) if nearest else "none"
+
+
+def _from_word(word: str, quantity: str | None) -> str:
+    word = word.lower()
+    if word in _IMPROVE or word in ("outperforms", "surpasses", "exceeds"):
+        better = word not in ("worse", "degrades", "degradation")
+        if word in ("outperforms", "surpasses", "exceeds"):
+            return "none"                    # a level that beats a baseline
+        if quantity and LOWER_IS_BETTER.search(quantity):
+            return "down" if better else "up"
+        return "up" if better else "down"
+    if UP.fullmatch(word) or word in ("gain", "increase", "improvement"):
+        return "up"
+    if DOWN.fullmatch(word) or word in ("drop", "reduction", "loss"):
+        return "down"
+    return "none"
+
+
+def _nearest_cue(before: str, after: str) -> str | None:
+    """The direction word closest to the number (before or after it), not reaching past
+    another number (its words are that number's)."""
+    before = _STANDALONE_NUMBER.split(before)[-1]
+    after = _STANDALONE_NUMBER.split(after)[0]
+    best, distance = None, 10 ** 6
+    for pattern in (UP, DOWN):
+        for match in pattern.finditer(before):
+            if len(before) - match.end() < distance:
+                best, distance = match.group(0), len(before) - match.end()
+        found = pattern.search(after)
+        if found and found.start() < distance:
+            best, distance = found.group(0), found.start()
+    return best
+
+
+def _conflicting(before: str, after: str, word: str) -> bool:
+    """Both directions right next to the number, and none of its own: too tangled."""
+    if word:
+        return False
+    window = before[-16:] + " " + after[:16]
+    return bool(UP.search(window) and DOWN.search(window) and not SPEED.search(window))
+
+
+# -- subject --------------------------------------------------------------------------------
+
+def _subject(head: str, before: str, after: str, comparison, names) -> str | None:
+    if re.search(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b[^,;]{0,60}\bby\s*"
+                 r"(?:up to\s+|about\s+|over\s+)?$", before[-90:], re.I):
+        return "method"                      # the margin of a win
+    local = re.split(r",|\band\b|;|\(", before)[-1]
+    if BASELINE_OBJECT.search(local[-45:]) and not BOUND_THAN.search(local[-20:]) and not (
+            comparison or "").lower().startswith("from"):
+        return "baseline"
+    named = any(n and len(n) > 1 and re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])",
+                                               head[-200:] + after[:40]) for n in names)
+    ours = named or re.search(r"\b(?:we|our|ours)\b", before, re.I)
+    if BASELINE_CUE.search(before[-70:]) and not ours:
+        return "baseline"
+    if FINDING_CUE.search(head[-200:]) and not named:
+        return "finding"
+    if ours or METHOD_CUE.search(before) or re.search(r"\b(?:ours|our)\b", after[:40], re.I):
+        return "method"
+    if re.search(r"\b(?:we|our)\b", head, re.I) or re.search(
+            r"(?:^|[,;:]\s*)(?:it|they)\s+[a-z]+", head[-120:], re.I):
+        return "method"
+    opening = head[:60]
+    if re.match(r"^\s*(?:It|They|This (?:method|approach|model|framework)|The proposed)\b",
+                opening):
+        return "method"
+    return None
+
+
+# -- condition and phrase -------------------------------------------------------------------
+
+_CONDITION = re.compile(
+    r"\b(?:on|at|with|under)\s+(?:the\s+)?((?:[A-Z][\w\-.]*|\d[\w%.\u00d7]*)"
+    r"(?:[\s\-](?:[A-Z0-9][\w\-.\u00d7%\u00b2]*|sparsity|steps?|resolution|NFEs?)){0,3})")
+
+
+def _condition(before: str, after: str) -> str | None:
+    found = _CONDITION.search(after[:70]) or _CONDITION.search(before[-70:])
+    if not found:
+        return None
+    text = found.group(0).strip().rstrip(",.;:")
+    return text if len(text) <= 50 else None
+
+
+def _phrase(number, quantity, direction, word, comparison, condition, role) -> str:
+    """A short phrase that says what the source says about the number."""
+    if role != "result" or not quantity:
+        return number
+    if comparison and re.match(r"^(?:from\s+)?\S+\s*(?:to|\u2192)", comparison):
+        text = f"{quantity} {comparison if comparison.startswith('from') else 'from ' + comparison}"
+    elif quantity == "speed":
+        text = f"{number} {'slower' if direction == 'down' else 'faster'}"
+    elif direction != "none" and number.endswith(("%", "\u00d7", "fold", "x")):
+        comparative = word if word in ("lower", "higher", "fewer", "more", "less", "larger",
+                                       "smaller", "greater") else _comparative(direction, quantity)
+        text = f"{number} {comparative} {quantity}"
+    elif direction != "none":
+        noun = word if word in ("loss", "reduction", "increase", "improvement", "drop",
+                                "gain") else {"up": "gain", "down": "drop"}[direction]
+        text = f"{quantity} {noun} of {number}"
+    else:
+        text = f"{quantity} {number}"
+    if condition and len(condition) <= 32 and condition not in text:
+        text += f" {condition}"
+    return text
+
+
+def _comparative(direction: str, quantity: str) -> str:
+    if re.search(r"s$|flops|params|parameters", quantity, re.I):
+        return {"up": "more", "down": "fewer"}.get(direction, "")
+    return {"up": "higher", "down": "lower"}.get(direction, "")

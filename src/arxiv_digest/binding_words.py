@@ -1,0 +1,111 @@
+"""The vocabulary binding reads: direction words, cues for whose number it is, setting
+and name patterns, and how quantity phrases are compared."""
+
+from __future__ import annotations
+
+import re
+
+from arxiv_digest.claims import METRICS
+
+UP_WORDS = ("higher", "more", "larger", "greater", "increase", "increases", "increased",
+            "increasing", "gain", "gains", "boost", "boosts", "boosted", "raise", "raises",
+            "improve", "improves", "improved", "improving", "improvement", "improvements",
+            "faster", "speedup", "speed-up", "speed-ups", "speedups", "acceleration",
+            "accelerates", "rise", "rises", "grows", "better", "stronger", "longer", "wider",
+            "bigger", "exceeds", "surpasses", "outperforms", "incurs", "incur")
+DOWN_WORDS = ("lower", "fewer", "less", "smaller", "reduce", "reduces", "reduced", "reducing",
+              "reduction", "reductions", "drop", "drops", "dropped", "decrease", "decreases",
+              "decreased", "cut", "cuts", "cutting", "loss", "losses", "decline", "declines",
+              "degrades", "degradation", "saving", "savings", "saves", "slower", "shorter",
+              "lowers", "lowered", "lowering", "shrinks", "compresses", "worse", "halving",
+              "halves")
+UP = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in UP_WORDS) + r")\b", re.I)
+DOWN = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in DOWN_WORDS) + r")\b", re.I)
+SPEED = re.compile(r"\s*\b(?:faster|speed-?ups?|accelerat\w*|slower|speeds? up)\b", re.I)
+NOUN_CHANGE = re.compile(
+    r"^\s*(?:relative\s+|absolute\s+|average\s+)?(?P<noun>reduction|decrease|increase|"
+    r"improvement|gain|drop|boost|rise|decline|cut|saving)s?\s+(?:in|of)\s+(?:the\s+)?"
+    r"(?P<q>(?:[\w\-]+\s){0,2}[\w\-]+)", re.I)
+# Metrics where lower is better: "improves FID" means FID went down.
+LOWER_IS_BETTER = re.compile(
+    r"\b(?:fid|fvd|kid|lpips|dists|niqe|error|errors|mse|mae|rmse|wer|cer|nll|perplexity|"
+    r"latency|memory|flops|macs|cost|costs|time|steps|nfe|loss|crps|chamfer|bpd|bits/dim|kl|"
+    r"divergence|distance|runtime|overhead|parameters|params|energy|drift|gap|asr)\b", re.I)
+BOUNDARY = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:while|whereas|but|although|yet)\b|"
+                      r"\bwhile\b|\bwhereas\b|\bbut\b|\.\s", re.I)
+BASELINE_CUE = re.compile(
+    r"\b(?:existing|prior|previous|conventional|standard|vanilla|baselines?|competing|"
+    r"current (?:methods|approaches|models)|state-of-the-art (?:methods|models|approaches)|"
+    r"sota (?:methods|models)|other methods|alternatives?|naive|na\u00efve|traditional|"
+    r"suffers?|fails?|struggles?)\b", re.I)
+BASELINE_OBJECT = re.compile(
+    r"\b(?:than|vs\.?\\?|versus|compared (?:to|with)|relative to|against|breaks?|overcomes?|"
+    r"avoids?|escapes?|beats?|instead of|baseline of|baselines? (?:at|with|of))\s*"
+    r"(?:the\s+|an?\s+)?(?:[\w\-.^/]+\s+){0,3}$", re.I)
+BOUND_THAN = re.compile(r"\b(?:less|more|fewer|greater|higher|lower|better|no more|no less|"
+                        r"at least|at most|over)\s+than\s*$", re.I)
+METHOD_CUE = re.compile(
+    r"\b(?:we|our|ours|proposed|this method|our method|the method|the authors|achiev\w*|"
+    r"attain\w*|reach\w*|deliver\w*|yield\w*|obtain\w*|sets? a new|enables?|allows?)\b", re.I)
+FINDING_CUE = re.compile(r"\b(?:we (?:find|found|observe|observed|reveal|identify|discover|"
+                         r"demonstrate|show) that (?!(?:our|the proposed|we)\b)|reveals? that|"
+                         r"we find|analysis (?:shows|reveals))", re.I)
+SETTING_AFTER = re.compile(
+    r"^\s*(?:-|\s)?(?:sampling\s+|denoising\s+|inference\s+|diffusion\s+)?(?:(?:time)?steps?|nfes?|"
+    r"sparsity|masking|mask(?:ing)? ratio|pruning|compression|resolution|pixels?|px|frames?|"
+    r"fps|seeds?|shots?|epochs?|iterations?|layers?|heads?|tokens?|blocks?|views?|"
+    r"(?:of the )?(?:training )?data|labels?|parameters?|params?|gpus?|tpus?|samples?|"
+    r"images?|videos?|prompts?|clips?|hours? of)\b", re.I)
+SETTING_BEFORE = re.compile(
+    r"(?:\b(?:at|with|using|under|for|given)\s+(?:just\s+|only\s+|a\s+)?|"
+    r"\b(?:k|n|t|m|b|nfe|steps?|\u03bb|\u03b3|\u03c3|batch size|block size|guidance scale|"
+    r"top-k|resolution|size)\s*(?:=|of)?\s*)$", re.I)
+NAME_BEFORE = re.compile(r"(?:\b[A-Z][A-Za-z]*[- ]|[A-Za-z]v|\b(?:SD|SDXL|GPT|Llama|Qwen|Wan|"
+                         r"FLUX|Gemma|Mistral|Claude|Gemini|DiT|Sora|Veo)[-.\s]?)$")
+NAME_AFTER = re.compile(r"^(?:[-.]\d|-[A-Z]|[-\s]?(?:Instruct|Chat|Base|Turbo|Pro|Large|XL|"
+                        r"Medium|Small|Mini|Dev|Schnell|Flash)\b)")
+TIME_UNITS = ("s", "ms", "min", "hours", "seconds")
+STOP = {"than", "on", "in", "at", "with", "for", "compared", "while", "and", "or", "over",
+        "of", "to", "by", "from", "across", "under", "vs", "versus", "relative", "against",
+        "when", "without", "using", "which", "that", "as", "the", "a", "an", "its", "their",
+        "our", "respectively", "per", "is", "are", "was", "were", "be", "achieving",
+        "reaching", "resulting", "leading", "yielding", "achieves", "reaches", "this", "these",
+        "after", "before", "during", "within", "given", "through", "via", "into", "only",
+        "while", "where", "whereas", "both", "each"}
+WORD = re.compile(r"[A-Za-z][\w\-/^+.]*[\w+]|[A-Za-z]")
+METRIC = re.compile(
+    r"(?<![\w])(" + "|".join(re.escape(m) for m in sorted(METRICS, key=len, reverse=True))
+    + r")(?![\w])", re.IGNORECASE)
+_CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS"}
+_CANONICAL = {m.lower(): m for m in reversed(METRICS)}
+_GENERIC = {"score", "scores", "rate", "rates", "performance", "quality", "metric", "metrics",
+            "value", "values", "ratio", "overall", "average", "mean", "relative", "absolute",
+            "results", "result", "points", "point", "top", "total", "per"}
+_SYNONYMS = {"speedup": "speed", "speed-up": "speed", "speedups": "speed", "faster": "speed",
+             "acceleration": "speed", "slower": "speed", "params": "parameters",
+             "parameter": "parameters", "errors": "error", "flop": "flops", "macs": "flops",
+             "steps": "step", "nfes": "step", "nfe": "step", "latency": "time",
+             "latencies": "time", "runtime": "time", "wall-clock": "time", "seconds": "time",
+             "costs": "cost", "samples": "sample", "accuracies": "accuracy"}
+
+
+def canonical_metric(name: str) -> str:
+    canonical = _CANONICAL.get(name.lower(), name)
+    if canonical in _CASE_SENSITIVE and name != canonical:
+        return ""
+    return canonical
+
+
+def quantity_words(quantity: str | None) -> set[str]:
+    """The content words of a quantity, with plural and spelling variants merged."""
+    if not quantity:
+        return set()
+    words = set()
+    for word in re.findall(r"[a-z0-9@^/+]+(?:-[a-z0-9]+)*", quantity.lower()):
+        for part in [word, *word.split("-")] if "-" in word else [word]:
+            part = _SYNONYMS.get(part, part)
+            if part.endswith("s") and len(part) > 3 and part not in ("flops", "loss", "class"):
+                part = part[:-1]
+            if part not in _GENERIC and part not in STOP:
+                words.add(part)
+    return words
