@@ -145,11 +145,11 @@ def number_scores(papers: dict, split: str, verbose: bool) -> None:
 
 # -- short names ------------------------------------------------------------------------------
 
-def short_name_scores(papers: dict, verbose: bool) -> None:
+def short_name_scores(papers: dict, splits: list[str], verbose: bool) -> None:
     from arxiv_digest.shortnames import is_own_name, short_name
 
     rows = read_csv(LABELS / "short-names.csv")
-    for split in ("dev", "heldout"):
+    for split in splits:
         chosen = [r for r in rows if r["split"] == split]
         right = 0
         for row in chosen:
@@ -211,15 +211,18 @@ def main() -> None:
     parser.add_argument("--shared")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--only", choices=("numbers", "names", "roles"))
+    parser.add_argument("--split", choices=("dev", "heldout"),
+                        help="only this split (dev while tuning)")
     args = parser.parse_args()
     papers = all_papers(shared_dir(args.shared))
+    splits = [args.split] if args.split else ["dev", "heldout"]
     if args.only in (None, "numbers"):
-        for split in ("dev", "heldout"):
+        for split in splits:
             number_scores(papers, split, args.verbose)
     if args.only in (None, "names"):
-        short_name_scores(papers, args.verbose)
+        short_name_scores(papers, splits, args.verbose)
     if args.only in (None, "roles"):
-        for split in ("dev", "heldout"):
+        for split in splits:
             role_scores(papers, split, args.verbose)
 
 
