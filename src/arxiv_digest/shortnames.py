@@ -14,14 +14,23 @@ from arxiv_digest.models import Paper
 
 _NAMEISH = re.compile(r"^[A-Za-z0-9][\w\-+.'\u00c0-\u024f]*(?:[ \-][A-Z0-9][\w\-+.]*){0,2}$")
 _INTRODUCE = re.compile(
-    r"\b(?:we|this paper|this work|here we)\s+(?:first\s+)?(?:introduce|propose|present|develop|"
-    r"build|release|design|call)\s+(?:a\s+|an\s+|the\s+)?(?:new\s+|novel\s+)?"
+    r"\b(?i:we|this paper|this work|this study|here we|and)\s+(?i:first\s+|then\s+|further\s+|"
+    r"therefore\s+|thus\s+)?(?i:introduce|propose|present|develop|build|release|design|call)"
+    r"\s+(?i:a\s+|an\s+|the\s+)?(?i:new\s+|novel\s+)?[*_\"\u201c']{0,2}"
     r"(?P<name>[A-Z][A-Za-z0-9]*[A-Z0-9][\w\-+]*|[A-Z][a-z]+[A-Z][\w\-+]*)"
-    r"(?=[\s,:;.(]|$)")
-_CALLED = re.compile(r"\b(?:called|dubbed|named|termed|coined)\s+(?P<name>[A-Z][\w\-+]*[A-Za-z0-9])")
+    r"(?=[\s,:;.(*_\"\u201d']|$)")
+_CALLED = re.compile(r"\b(?:called|dubbed|named|termed|coined|we (?:call|term|dub|name) "
+                     r"(?:this|it|our \w+|the \w+)(?: \w+)?)\s*[,:]?\s+[\"\u201c']?"
+                     r"(?P<name>[A-Z][\w\-+^]*[A-Za-z0-9+])")
+# "X (Looped Transformer …)": a name followed by the words its capitals stand for.
+_EXPANDED = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9]*[A-Z][\w\-+]*)\s*\((?P<expansion>"
+                       r"[A-Z][a-z]+(?:[\s\-][A-Za-z][a-z]*){1,6})\)")
+_NOT_NAMES = {"we", "our", "this", "the", "it", "a", "an"}
 _ACRONYM = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9\-+]{1,14})\)")
-_INTRO_NEAR = re.compile(r"\b(?:we|this paper|this work)\s+(?:first\s+)?(?:introduce|propose|present|"
-                         r"develop|design|call|name|term)", re.IGNORECASE)
+_INTRO_NEAR = re.compile(r"\b(?:we|this paper|this work|this study)\s+(?:\w+\s+){0,4}?"
+                         r"(?:introduced?|proposed?|present(?:ed)?|develop(?:ed)?|design(?:ed)?|"
+                         r"call|name|term|instantiate)|\b(?:and|to) (?:introduce|propose|present)",
+                         re.IGNORECASE)
 _STOP_HEADS = {"a", "an", "the", "on", "towards", "toward", "beyond", "rethinking", "revisiting",
                "when", "what", "why", "how", "do", "does", "is", "are", "can", "position"}
 _SMALL = {"a", "an", "the", "of", "for", "via", "with", "and", "in", "on", "to", "by", "from",
@@ -43,38 +52,148 @@ def _is_name(text: str) -> bool:
 
 
 def _acronym_matches(acronym: str, before: str) -> bool:
+    """The acronym's capitals spell, in order, initials of the words before it (a camel
+    word gives its inner capitals too: MeanFlow -> M, F)."""
     letters = [c for c in acronym if c.isalpha() and c.isupper()]
-    words = [w for w in re.split(r"[\s\-]+", before) if w]
-    initials = "".join(w[0].upper() for w in words[-(len(letters) + 3):] if w[0].isalpha())
+    words = [w for w in re.split(r"[\s\-,]+", before) if w]
+    initials = "".join(w[0].upper() + "".join(c for c in w[1:] if c.isupper())
+                       for w in words[-(len(letters) + 3):] if w[0].isalpha())
     it = iter(initials)
     return len(letters) >= 2 and all(ch in it for ch in letters)
 
 
 def short_name(paper: Paper) -> str:
+    """The paper's own name for its contribution, else a compact phrase of its title."""
+    return own_name(paper) or compact_title(latex_to_text(paper.title).strip())
+
+
+def is_own_name(paper: Paper, name: str) -> bool:
+    """Whether ``name`` is presented as the paper's own name (not a title phrase)."""
+    found = own_name(paper)
+    return found is not None and found == name
+
+
+def own_name(paper: Paper) -> str | None:
+    """The name the paper gives its method, model, benchmark or system, if it gives one."""
     title = latex_to_text(paper.title).strip()
-    head, sep, rest = title.partition(":")
-    if sep and _is_name(head):
-        return head.strip()
-    lead = rest.split()[0].strip(",;") if sep and rest.split() else ""
-    if lead and _is_name(lead) and len(lead) >= 3 and (
-            any(c.isupper() for c in lead[1:]) or any(c.isdigit() for c in lead)):
-        return lead       # "Long Claim Title: Shell-LCC for …" -> Shell-LCC
     abstract = latex_to_text(paper.abstract or "")
-    for pattern in (_INTRODUCE, _CALLED):
-        match = pattern.search(abstract)
-        if match and _is_name(match.group("name")) and len(match.group("name")) >= 3:
-            return match.group("name").strip(".-")
+    head, sep, rest = title.partition(":")
+    introduced = _introduced(abstract) or _defined_acronym("", abstract)
+    main = head.strip() if sep else title
+    initials = _acronym_of(main, abstract)
+    if initials:
+        return initials                   # "Dynamic Video Generation" -> DVG, as defined
+    if sep and _is_name(head):
+        head = head.strip()
+        if introduced and introduced != head and (_plain(head) or _is_task(head, abstract)):
+            return introduced             # "Goodbye Drift: …" is a slogan; "MGI: …" a task
+        return head
+    lead = rest.split()[0].strip(",;") if sep and rest.split() else ""
+    follows = rest.split()[1].lower() if len(rest.split()) > 1 else ""
+    if lead and _is_name(lead) and len(lead) >= 3 and _coined(lead) and (
+            not follows or follows in _SMALL or follows in ("using", "through", "—", "-")):
+        return lead       # "Long Claim Title: Shell-LCC for …" -> Shell-LCC
+    bold = _bold_acronym(paper.title or "") or _bold_acronym(paper.abstract or "")
+    if bold and bold in f"{title} {abstract}":
+        return bold
+    if introduced:
+        return introduced
+    return _defined_acronym(title, abstract)
+
+
+def _plain(head: str) -> bool:
+    """A head of ordinary words ("Goodbye Drift"), not a coined name."""
+    return len(head.split()) >= 2 and not any(_coined(w) for w in head.split())
+
+
+def _coined(word: str) -> bool:
+    """Coined: capitals inside a part (MeanFlow, LCC), digits, or a '+' — not merely
+    capitalised ordinary words joined by a hyphen (Vision-Aligned)."""
+    parts = [p for p in re.split(r"[-/]", word.strip(",;:.")) if p]
+    return any(sum(c.isupper() for c in p) >= 2 or any(c.isdigit() for c in p) or "+" in p
+               for p in parts)
+
+
+def _acronym_of(phrase: str, abstract: str) -> str | None:
+    """An acronym the abstract defines for ``phrase`` ("Stochastic MeanFlow Policies (SMFP)")."""
+    words = [w for w in re.split(r"[\s\-,]+", phrase) if w]
+    if len(words) < 2:
+        return None
+    for match in _ACRONYM.finditer(abstract):
+        acronym = match.group("acr")
+        if acronym.lower() == phrase.lower():
+            continue
+        if re.escape(phrase.lower()) and phrase.lower() in abstract[max(0, match.start() - 80):
+                                                                    match.start()].lower() \
+                and _acronym_matches(acronym, phrase):
+            return acronym
+    for match in re.finditer(r"\b([A-Z][A-Z0-9]{1,7})\s*\(\s*" + re.escape(phrase) + r"\s*\)",
+                             abstract, re.I):
+        return match.group(1)             # "PREX (Preserve, Reveal, Expand)"
+    return None
+
+
+def _introduced(abstract: str) -> str | None:
+    for pattern in (_CALLED, _INTRODUCE, _EXPANDED):
+        for match in pattern.finditer(abstract):
+            name = match.group("name").strip(".-")
+            if _is_name(name) and len(name) >= 2 and name.lower() not in _NOT_NAMES:
+                if pattern is _EXPANDED and not _acronym_matches(
+                        "".join(c for c in name if c.isupper()) or name,
+                        match.group("expansion")):
+                    continue
+                return name
+    return None
+
+
+def _is_task(head: str, abstract: str) -> bool:
+    """The title's head is defined in the abstract as a task, problem or setting."""
+    defined = re.search(r"([\w\s\-]{3,80})\(\s*" + re.escape(head) + r"\s*\)", abstract)
+    if not defined:
+        return False
+    context = abstract[max(0, defined.end() - 120):defined.end()].lower()
+    return bool(re.search(r"\b(?:task|problem|setting|we study|we address|we tackle)\b",
+                          context)) and not \
+        _INTRO_NEAR.search(abstract[max(0, defined.start() - 60):defined.start()])
+
+
+_THING = re.compile(r"\b(?:model|framework|method|network|sampler|policy|policies|algorithm|"
+                    r"architecture|transformer|diffusion|distillation|guidance|benchmark|dataset|"
+                    r"pipeline|system|module|scheduler|solver|estimator|encoder|decoder|"
+                    r"tokenizer|learning|matching|sampling|attention|search|editing)\b", re.I)
+
+
+def _named_thing(before: str, acronym: str) -> bool:
+    """An introduced acronym names a thing (its words are capitalised or name a method,
+    model or benchmark) rather than a term being abbreviated ("mutual information")."""
+    letters = sum(1 for c in acronym if c.isupper())
+    words = [w for w in re.split(r"[\s\-]+", before.strip()) if w][-(letters + 2):]
+    return bool(_THING.search(" ".join(words))) or sum(w[:1].isupper() for w in words) >= \
+        max(2, letters - 1)
+
+
+def _bold_acronym(raw: str) -> str | None:
+    """An acronym spelled by bold or underlined initials: ``\\textbf{S}cale \\textbf{A}ware``."""
+    letters = re.findall(r"\\(?:textbf|mathbf|underline|textsc|bf)\{([A-Za-z0-9])\}", raw)
+    if len(letters) < 2:
+        return None
+    acronym = "".join(letters)
+    return acronym if acronym[0].isupper() else None
+
+
+def _defined_acronym(title: str, abstract: str) -> str | None:
     for text, needs_intro in ((title, False), (abstract[:800], True)):
         for match in _ACRONYM.finditer(text):
             acronym = match.group("acr")
             if acronym.endswith("s") and acronym[:-1].isupper():
                 continue   # a plural (LLMs, GNNs): a term being defined, not a name
             before = text[:match.start()]
-            if needs_intro and not _INTRO_NEAR.search(before[-90:]):
+            if needs_intro and (not _INTRO_NEAR.search(before[-90:])
+                                or not _named_thing(before[-60:], acronym)):
                 continue   # the abstract defines a term (RL, MDP); only an introduced method counts
             if _acronym_matches(acronym, before):
                 return acronym
-    return compact_title(title)
+    return None
 
 
 _QUESTION = {"what", "how", "why", "when", "where", "which", "do", "does", "did", "can", "could",
