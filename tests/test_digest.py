@@ -56,7 +56,7 @@ def test_fixture_edge_cases(settings, tmp_path):
     assert by_id["2606.10006"].peer_review == "ICLR 2026 workshop paper"
     assert "\u6269\u6563" in by_id["2606.10005"].short_name          # non-English title kept
     theory = by_id["2606.10002"]
-    assert "\u03a9(w^2)" in theory.sections["core_contribution"]    # LaTeX rendered
+    assert "\u03a9(w^2)" in " ".join(theory.sections.values())    # LaTeX rendered
     assert "$" not in json.dumps(digest.to_json())
     assert "2606.10007" not in by_id and "2606.10008" not in by_id  # off-topic
     assert by_id["2606.10001"].code_url == "https://github.com/example/turbosolve"
@@ -261,6 +261,7 @@ def test_every_shared_day_makes_a_full_verified_digest(tmp_path_factory, shared)
             fresh.verification = Verification()
             again = verify(fresh, bank)
             assert again is not digest
+            assert digest.verification.dropped == 0, digest.verification.details[:3]
             assert again.verification.dropped == 0, again.verification.details[:3]
             assert again.verification.checked == digest.verification.checked
             assert render_json(again) == render_json(digest)

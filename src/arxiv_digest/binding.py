@@ -142,12 +142,13 @@ def _metric_in_clause(before: str, after: str) -> str:
     else one right after it. A one-letter metric (r) counts only written as ``r = …``."""
     last = None
     for match in METRIC.finditer(before):
-        if len(match.group(1)) == 1 and not re.match(r"\s*[=:]", before[match.end():]):
-            continue
+        if not canonical_metric(match.group(1)) or (
+                len(match.group(1)) == 1 and not re.match(r"\s*[=:]", before[match.end():])):
+            continue                         # "is" is not IS; a lone "r" is not Pearson's r
         last = match
     if last is not None and not re.search(r"\d", before[last.end():]):
         return canonical_metric(last.group(1))
-    ahead = METRIC.search(after[:24])
+    ahead = next((m for m in METRIC.finditer(after[:24]) if canonical_metric(m.group(1))), None)
     if ahead and len(ahead.group(1)) > 1 and not re.search(r"\d", after[:ahead.start()]):
         return canonical_metric(ahead.group(1))
     if last is not None and len(before) - last.end() < 60:

@@ -135,8 +135,14 @@ CUES: dict[str, list[tuple[re.Pattern, float]]] = {
                     r"(?:is|are) (?:essential|crucial|important) for)\b", _I), 1.6),
     ],
 }
-_ANTECEDENT = re.compile(r"^\s*(?:This|These|That|Those|It|They|Such|Its|Their|Both|The "
-                         r"(?:former|latter))\b(?!\s+(?:paper|work|study|article|thesis)\b)")
+_ANTECEDENT = re.compile(
+    r"^\s*(?:(?:However|Yet|Thus|Hence|Therefore|Moreover|Furthermore|Consequently|Instead),?\s+)?"
+    r"(?:This|These|That|Those|It|They|Such|Its|Their|Both|The (?:former|latter))\b"
+    r"(?!\s+(?:paper|work|study|article|thesis|survey|report)\b)|"
+    r"^[^.]{0,70}?\b(?:this|these|such|those) (?:perception|view|belief|assumption|approach|"
+    r"paradigm|problem|issue|gap|limitation|challenge|observation|phenomenon|question|setting|"
+    r"trend|practice|notion|idea|claim|hypothesis|conjecture|barrier|bottleneck|behaviou?r|"
+    r"mismatch|tension|failure|weakness|insight|finding|effect|property|strategy|design)s?\b")
 _SEQUENCE = re.compile(r"^\s*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|finally|"
                        r"specifically|concretely|additionally|moreover|furthermore|in addition|"
                        r"we (?:further|also|additionally|then)|to (?:this end|enable|support|"
@@ -144,12 +150,17 @@ _SEQUENCE = re.compile(r"^\s*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|nex
 _WE = re.compile(r"\b(?:we|our|ours|us)\b", _I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RoledSentence:
     index: int
     text: str
     role: str
     needs_antecedent: bool = False
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether the sentence refers to something said before it ("This …", "such a …")."""
+    return bool(_ANTECEDENT.match(sentence))
 
 
 def abstract_sentences(abstract: str) -> list[str]:

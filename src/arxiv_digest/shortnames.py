@@ -151,10 +151,10 @@ def _is_task(head: str, abstract: str) -> bool:
     defined = re.search(r"([\w\s\-]{3,80})\(\s*" + re.escape(head) + r"\s*\)", abstract)
     if not defined:
         return False
-    context = abstract[max(0, defined.end() - 120):defined.end()].lower()
-    return bool(re.search(r"\b(?:task|problem|setting|we study|we address|we tackle)\b",
-                          context)) and not \
-        _INTRO_NEAR.search(abstract[max(0, defined.start() - 60):defined.start()])
+    context = abstract[max(0, defined.end() - 120):defined.end()]
+    return bool(re.search(r"\b(?:task|problem|setting|challenge|we study|we address|we tackle|"
+                          r"formali[sz]e\w*|we define)\b", context, re.I)) and not \
+        _INTRO_NEAR.search(context)
 
 
 _THING = re.compile(r"\b(?:model|framework|method|network|sampler|policy|policies|algorithm|"
@@ -182,7 +182,7 @@ def _bold_acronym(raw: str) -> str | None:
 
 
 def _defined_acronym(title: str, abstract: str) -> str | None:
-    for text, needs_intro in ((title, False), (abstract[:800], True)):
+    for text, needs_intro in ((title, False), (abstract, True)):
         for match in _ACRONYM.finditer(text):
             acronym = match.group("acr")
             if acronym.endswith("s") and acronym[:-1].isupper():

@@ -6,6 +6,7 @@ library raises say what to do; an OS error names its path; nothing prints a trac
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 
@@ -39,6 +40,11 @@ def main(argv: list[str] | None = None) -> None:
         _error(f"{where}: {exc.strerror or exc}; nothing was changed", EXIT_ERROR)
     except sqlite3.Error as exc:
         _error(f"the store: {exc}; nothing was changed", EXIT_ERROR)
+    except Exception as exc:            # a bug: one line, the traceback only on request
+        if os.environ.get("ARXIV_DIGEST_DEBUG"):
+            raise
+        _error(f"internal error ({type(exc).__name__}: {exc}); please report it — set "
+               "ARXIV_DIGEST_DEBUG=1 to see where it happened", EXIT_ERROR)
     sys.exit(0)
 
 
