@@ -264,7 +264,11 @@ def _direction(number, before, after, quantity, comparison, word) -> str:
                  r"\bunder|\bwithin|\bbelow|\babove|[\u2264\u2265<>])\s*(?:about\s+|~)?$",
                  before[-20:], re.I):
         return "none"                        # a bound on a level, not a change
+    if word:
         return _from_word(word, quantity)
+    if re.search(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b[^,;]{0,60}\bby\s*"
+                 r"(?:up to\s+|about\s+|over\s+)?$", before[-90:], re.I):
+        return "up"
     if re.search(r"\b(?:requires?|uses?|needs?|costs?|with|consum\w*)\s+(?:only|just|merely)\s+"
                  r"(?:about\s+|around\s+|roughly\s+|~)?$", before[-40:], re.I) and \
             re.match(r"^\s*(?:of|the)\b", after):
@@ -327,23 +331,39 @@ def _subject(head: str, before: str, after: str, comparison, names) -> str | Non
     if BASELINE_OBJECT.search(local[-45:]) and not BOUND_THAN.search(local[-20:]) and not (
             comparison or "").lower().startswith("from"):
         return "baseline"
-    named = any(n and len(n) > 1 and re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])",
-                                               head[-200:] + after[:40]) for n in names)
-    ours = named or re.search(r"\b(?:we|our|ours)\b", before, re.I)
-    if BASELINE_CUE.search(before[-70:]) and not ours:
+    if re.search(r"\b(?:outperform\w*|surpass\w*|than|vs\.?|versus|compared (?:to|with)|"
+                 r"over|prior|previous|baseline)\b[^,;()]{0,50}\([^()]*$", before[-90:], re.I):
+        return "baseline"                    # "outperforming SVDQuant (FID 18.9"
+    own = _last_own(before, names)
+    cue = None
+    for match in BASELINE_CUE.finditer(before[-70:]):
+        cue = len(before) - 70 + match.start() if len(before) > 70 else match.start()
+    if cue is not None and (own is None or cue > own):
         return "baseline"
-    if FINDING_CUE.search(head[-200:]) and not named:
+    if FINDING_CUE.search(head[-200:]) and own is None:
         return "finding"
-    if ours or METHOD_CUE.search(before) or re.search(r"\b(?:ours|our)\b", after[:40], re.I):
+    if own is not None or METHOD_CUE.search(before) or re.search(r"\b(?:ours|our)\b",
+                                                                  after[:40], re.I):
         return "method"
-    if re.search(r"\b(?:we|our)\b", head, re.I) or re.search(
+    if _last_own(head, names) is not None or re.search(
             r"(?:^|[,;:]\s*)(?:it|they)\s+[a-z]+", head[-120:], re.I):
         return "method"
-    opening = head[:60]
     if re.match(r"^\s*(?:It|They|This (?:method|approach|model|framework)|The proposed)\b",
-                opening):
+                head[:60]):
         return "method"
     return None
+
+
+def _last_own(text: str, names) -> int | None:
+    """Where the paper last speaks of itself in ``text`` (we, our, its name), if it does."""
+    last = None
+    for match in re.finditer(r"\b(?:we|our|ours|the authors)\b", text, re.I):
+        last = match.start()
+    for name in names:
+        if name and len(name) > 1:
+            for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+                last = max(last or 0, match.start())
+    return last
 
 
 # -- condition and phrase -------------------------------------------------------------------
@@ -358,6 +378,9 @@ def _condition(before: str, after: str) -> str | None:
     if not found:
         return None
     text = found.group(0).strip().rstrip(",.;:")
+    if re.search(r"\d\s?(?:\u00d7|x|%|times)(?!\s?\d)", text) and not re.search(
+            r"%\s+(?:sparsity|masking|of|data|pruning|compression)", text):
+        return None                          # "at 4.10×" is another result, not a condition
     return text if len(text) <= 50 else None
 
 

@@ -12,7 +12,7 @@ UP_WORDS = ("higher", "more", "larger", "greater", "increase", "increases", "inc
             "improve", "improves", "improved", "improving", "improvement", "improvements",
             "faster", "speedup", "speed-up", "speed-ups", "speedups", "acceleration",
             "accelerates", "rise", "rises", "grows", "better", "stronger", "longer", "wider",
-            "bigger", "exceeds", "surpasses", "outperforms", "incurs", "incur")
+            "bigger", "exceeds", "surpasses", "outperforms")
 DOWN_WORDS = ("lower", "fewer", "less", "smaller", "reduce", "reduces", "reduced", "reducing",
               "reduction", "reductions", "drop", "drops", "dropped", "decrease", "decreases",
               "decreased", "cut", "cuts", "cutting", "loss", "losses", "decline", "declines",
@@ -55,7 +55,7 @@ SETTING_AFTER = re.compile(
     r"sparsity|masking|mask(?:ing)? ratio|pruning|compression|resolution|pixels?|px|frames?|"
     r"fps|seeds?|shots?|epochs?|iterations?|layers?|heads?|tokens?|blocks?|views?|"
     r"(?:of the )?(?:training )?data|labels?|parameters?|params?|gpus?|tpus?|samples?|"
-    r"images?|videos?|prompts?|clips?|hours? of)\b", re.I)
+    r"images?|videos?|prompts?|(?-i:clips?)|hours? of)\b", re.I)
 SETTING_BEFORE = re.compile(
     r"(?:\b(?:at|with|using|under|for|given)\s+(?:just\s+|only\s+|a\s+)?|"
     r"\b(?:k|n|t|m|b|nfe|steps?|\u03bb|\u03b3|\u03c3|batch size|block size|guidance scale|"
@@ -80,7 +80,8 @@ _CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS"}
 _CANONICAL = {m.lower(): m for m in reversed(METRICS)}
 _GENERIC = {"score", "scores", "rate", "rates", "performance", "quality", "metric", "metrics",
             "value", "values", "ratio", "overall", "average", "mean", "relative", "absolute",
-            "results", "result", "points", "point", "top", "total", "per"}
+            "results", "result", "points", "point", "top", "total", "per", "barrier",
+            "barriers", "bound", "bounds", "limit", "order"}
 _SYNONYMS = {"speedup": "speed", "speed-up": "speed", "speedups": "speed", "faster": "speed",
              "acceleration": "speed", "slower": "speed", "params": "parameters",
              "parameter": "parameters", "errors": "error", "flop": "flops", "macs": "flops",

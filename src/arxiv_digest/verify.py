@@ -2,7 +2,10 @@
 institution in a digest's prose is located in the source its ``[n]`` marker cites, or
 the sentence goes.
 
-Independent of any writer. Sources are the picks' titles, abstracts and comments
+Independent of any writer. Beyond being found, each number must mean in our sentence
+what it means in its source — the same quantity, direction and subject
+(:mod:`arxiv_digest.meaning`); a number attached to the wrong quantity is dropped like an
+invented one. Sources are the picks' titles, abstracts and comments
 (rendered as text), and for the research brief the listing's counts. A venue counts
 only when it appears in the paper's comment or journal-ref: an abstract that calls
 itself accepted proves nothing. A sentence stating a fact without a marker, or a fact
@@ -21,6 +24,7 @@ from arxiv_digest.claims import sentences
 from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
 from arxiv_digest.latex import latex_to_text
 from arxiv_digest.links import find_links, links, mentions
+from arxiv_digest.meaning import meaning_problem
 from arxiv_digest.signals.venue import _VENUE_RE, _venue_name
 
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
@@ -52,6 +56,7 @@ class SourceText:
     text: str                 # everything a fact may be found in
     review: str = ""          # comment and journal-ref: where a venue must be found
     links: frozenset[str] = frozenset()     # the URLs prose citing it may give
+    names: tuple[str, ...] = ()             # what the paper calls itself (its short name)
 
 
 def source_bank(digest: Digest, papers: dict, extra_listing_numbers: list[int]) -> dict[int, SourceText]:
@@ -62,7 +67,8 @@ def source_bank(digest: Digest, papers: dict, extra_listing_numbers: list[int]) 
         review = " ".join(latex_to_text(x) for x in (paper.comment, paper.journal_ref) if x)
         text = " ".join(latex_to_text(x) for x in (paper.title, paper.abstract or "", review) if x)
         bank[pick.source] = SourceText(text, review,
-                                       frozenset(links(paper)) | frozenset(find_links(text)))
+                                       frozenset(links(paper)) | frozenset(find_links(text)),
+                                       (pick.short_name,))
     numbers = []
     counts = digest.counts
     for values in list(counts["categories"].values()) + [counts["union"]]:
@@ -90,7 +96,8 @@ def bank_for(digest: Digest, plan) -> dict[int, SourceText]:
             full = found.fulltext
             bank[pick.fulltext_source] = SourceText(f"{full.text} {full.table_text()}",
                                                     bank[pick.source].review,
-                                                    frozenset(find_links(full.text)))
+                                                    frozenset(find_links(full.text)),
+                                                    (pick.short_name,))
     return bank
 
 
@@ -162,6 +169,10 @@ def check(text: str, cited: list[int], bank: dict[int, SourceText]) -> tuple[int
     for name in named:
         if not any(name in s.text for s in sources):
             return 0, 0, f"institution {name} is not in source {cited}"
+    names = tuple(n for s in sources for n in s.names)
+    problem = meaning_problem(text, sources, names) if numbers else None
+    if problem:
+        return 0, 0, problem
     return len(numbers), len(venues), None
 
 

@@ -1,0 +1,96 @@
+"""The meaning check: a number in our text must say what its source says about it — the
+same quantity, the same direction, the same subject — not only appear there.
+
+Both sides are read by the same binder (:mod:`arxiv_digest.binding`): each number of our
+sentence is bound in our sentence, and compared with the bindings of the same number in
+the cited source. Our text may say less than the source (no direction, no subject), never
+something else: "200–800× speed-up" for a source's "200–800× larger error" fails on the
+quantity; "reduces FID by 12%" for a source's "increases FID by 12%" on the direction;
+"LGS reaches Ω(1/T)" for a barrier the source attributes to a baseline on the subject.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from arxiv_digest.binding import Binding, bind_claim, same_quantity
+from arxiv_digest.binding_words import quantity_words
+from arxiv_digest.claims import extract_text
+
+_OWN = {"method", "finding"}
+
+
+def number_key(text: str) -> str:
+    """A number's digits, for matching one number across texts ("−0.377" ~ "-0.377")."""
+    return re.sub(r"[^\d.]", "", text.replace(",", "")).strip(".")
+
+
+_CHANGE_UNITS = ("%", "\u00d7", "points")
+
+
+@lru_cache(maxsize=256)
+def source_bindings(text: str, names: tuple[str, ...]) -> dict[str, list[tuple]]:
+    """Each number of a source text (by its digits): its binding, sentence and unit."""
+    found: dict[str, list[tuple]] = {}
+    for claim in extract_text(text, "source"):
+        found.setdefault(number_key(claim.text), []).append(
+            (bind_claim(claim, names), claim.sentence, claim.unit))
+    return found
+
+
+def compatible(ours: Binding, our_unit, theirs: Binding, their_sentence: str,
+               their_unit) -> bool:
+    """Our binding says nothing the source's does not."""
+    if ours.role == "result" and theirs.role in ("setting", "name", "count") and ours.quantity \
+            and not same_quantity(ours.quantity, theirs.quantity):
+        return False                       # a setting, size or name shown as a result
+    if their_unit in ("%", "\u00d7") and our_unit not in ("%", "\u00d7"):
+        return False                       # "3.3× fewer FLOPs" is not "FLOPs 3.3"
+    if theirs.direction != "none" and ours.direction == "none" and our_unit in _CHANGE_UNITS:
+        return False                       # a change ("drops of 18.9 points") shown as a level
+    if ours.quantity and theirs.quantity and not same_quantity(ours.quantity, theirs.quantity):
+        if not quantity_words(ours.quantity) <= quantity_words(their_sentence):
+            return False
+    if ours.quantity and not theirs.quantity and theirs.role == "result":
+        if not quantity_words(ours.quantity) <= quantity_words(their_sentence):
+            return False                   # a quantity the source never names
+    if ours.direction != "none" and ours.direction != theirs.direction:
+        return False
+    if ours.subject and theirs.subject and ours.subject != theirs.subject and not (
+            ours.subject in _OWN and theirs.subject in _OWN):
+        return False
+    return True
+
+
+def meaning_problem(segment: str, sources: list, names: tuple[str, ...]) -> str | None:
+    """Why a number of ``segment`` misstates its source, or None. The paper's own name is
+    read as "ours" (a name such as "Improved Baselines" is not a direction word)."""
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            segment = re.sub(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", "ours", segment)
+    for claim in extract_text(segment, "digest"):
+        key = number_key(claim.text)
+        if not key:
+            continue
+        ours = bind_claim(claim, names)
+        if ours.role != "result":
+            continue
+        candidates = [entry for s in sources
+                      for entry in source_bindings(s.text, names).get(key, [])]
+        if not candidates:
+            continue                       # located as a bare number: the number check rules
+        if not any(compatible(ours, claim.unit, theirs, sentence, unit)
+                   for theirs, sentence, unit in candidates):
+            theirs = candidates[0][0]
+            return (f"{claim.text} is {_said(theirs)} in its source, not {_said(ours)}")
+    return None
+
+
+def _said(b: Binding) -> str:
+    parts = [b.quantity or "an unnamed quantity"]
+    if b.direction != "none":
+        parts.append({"up": "going up", "down": "going down"}[b.direction])
+    if b.subject:
+        parts.append(f"of the {b.subject}" if b.subject != "finding" else "as a finding")
+    return " ".join(parts)
