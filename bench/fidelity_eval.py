@@ -103,6 +103,16 @@ def agrees(binding, row, own_is_one: bool = False) -> dict[str, bool]:
     }
 
 
+def says_no_more(claim, binding, row) -> bool:
+    """The verifier's rule applied to a highlight: a result whose quantity and subject
+    match the label and whose direction is the label's — or none stated, for a level."""
+    if row["role"] != "result":
+        return False
+    checks = agrees(binding, row, own_is_one=True)
+    level = binding.direction == "none" and claim.unit not in ("%", "\u00d7", "points")
+    return checks["quantity"] and checks["subject"] and (checks["direction"] or level)
+
+
 def number_scores(papers: dict, split: str, verbose: bool) -> None:
     from arxiv_digest.shortnames import short_name
     from arxiv_digest.writers.highlight import choose_highlight
@@ -111,7 +121,7 @@ def number_scores(papers: dict, split: str, verbose: bool) -> None:
     by_paper = defaultdict(list)
     for row in rows:
         by_paper[row["id"]].append(row)
-    tally, total, shown, right, with_result = Counter(), 0, 0, 0, 0
+    tally, total, shown, right, faithful, with_result = Counter(), 0, 0, 0, 0, 0
     for pid, labelled in by_paper.items():
         paper = papers[pid]
         claims = extract(paper)
@@ -130,6 +140,7 @@ def number_scores(papers: dict, split: str, verbose: bool) -> None:
         ok = bool(found) and found[0][1]["role"] == "result" and all(
             agrees(chosen[1], found[0][1], own_is_one=True).values())
         right += ok
+        faithful += bool(found) and says_no_more(chosen[0], chosen[1], found[0][1])
         if verbose and not ok:
             row = found[0][1] if found else {}
             print(f"  {split} {pid}: highlight {chosen[1].phrase!r} ({chosen[1].quantity}, "
@@ -140,7 +151,9 @@ def number_scores(papers: dict, split: str, verbose: bool) -> None:
           f"{tally['quantity'] / total:.3f}, direction {tally['direction'] / total:.3f}, "
           f"subject {tally['subject'] / total:.3f}")
     print(f"{split:8} highlights shown {shown} of {len(by_paper)} papers ({with_result} with a "
-          f"labelled result): precision {right / shown if shown else 0:.3f} ({right}/{shown})")
+          f"labelled result): precision {right / shown if shown else 0:.3f} ({right}/{shown}) "
+          f"exact; {faithful / shown if shown else 0:.3f} ({faithful}/{shown}) saying nothing "
+          f"the label contradicts")
 
 
 # -- short names ------------------------------------------------------------------------------

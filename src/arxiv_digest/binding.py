@@ -73,15 +73,46 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
                         before[-80:])
     if spelled and not comparison:
         comparison = f"from {spelled.group(1)} to {number}"
+    between = re.match(r"^\s*and\s+([\-\u2212]?\d[\d.,]*\S*)", after) \
+        if re.search(r"\bbetween\s*$", before) else None
+    if between and not comparison:
+        comparison = f"between {number} and {between.group(1).rstrip('.,;')}"
     role = _role(number, before, after, unit, metric, comparison, kind)
     quantity, word = _quantity(number, before, after, metric, unit, role, kind)
     direction = _direction(number, before, after, quantity, comparison, word)
     subject = _subject(sentence[:start], before, after, comparison, names)
     condition = _condition(before, after)
     confident = (role == "result" and quantity is not None and subject is not None
-                 and quantity != "p-value" and not _conflicting(before, after, word))
+                 and quantity != "p-value" and not _conflicting(before, after, word)
+                 and _sure(number, sentence[:start], after, quantity, direction, subject,
+                           comparison, unit, names))
     phrase = _phrase(number, quantity, direction, word, comparison, condition, role)
     return Binding(role, quantity, direction, subject, condition, confident, phrase)
+
+
+def _sure(number, before, after, quantity, direction, subject, comparison, unit,
+          names) -> bool:
+    # ``before`` is the sentence up to the number: the paper may name itself at its start.
+    """Each part of the binding rests on words right beside the number: the quantity is
+    named within a few words, a direction is stated next to it (a ratio always states
+    one), and the paper speaks of itself in the clause (or reports a finding)."""
+    near = (before[-45:] + " " + after[:45]).lower()
+    if quantity == "speed":
+        named = bool(SPEED.search(near))
+    else:
+        named = all(w in near for w in quantity.lower().split()[:2])
+    if direction == "none":
+        stated = not (unit == "\u00d7" or number.endswith(("x", "times", "fold")))
+    else:
+        window = before[-50:] + " " + after[:30]
+        stated = bool(comparison) or bool(UP.search(window) or DOWN.search(window)
+                                          or SPEED.search(near))
+    if subject == "method":
+        spoken = _last_own(before, names) is not None or bool(re.search(
+            r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b", before, re.I))
+    else:
+        spoken = subject == "finding"
+    return named and stated and spoken
 
 
 def bind_claim(claim, names: tuple[str, ...] = ()) -> Binding:
@@ -369,8 +400,9 @@ def _last_own(text: str, names) -> int | None:
 # -- condition and phrase -------------------------------------------------------------------
 
 _CONDITION = re.compile(
-    r"\b(?:on|at|with|under)\s+(?:the\s+)?((?:[A-Z][\w\-.]*|\d[\w%.\u00d7]*)"
-    r"(?:[\s\-](?:[A-Z0-9][\w\-.\u00d7%\u00b2]*|sparsity|steps?|resolution|NFEs?)){0,3})")
+    r"\b(?:on|at|with|under)\s+(?:the\s+)?((?:[A-Z][\w\-.]*(?:[\s\-](?:[A-Z0-9][\w\-.\u00d7\u00b2]*|"
+    r"\d+[\u00d7x]\d+))*)|\d[\d.]*\s?%?\s?(?:sparsity|steps?|NFEs?|bits?|resolution|"
+    r"masking|pruning|compression|shots?|frames?))")
 
 
 def _condition(before: str, after: str) -> str | None:
@@ -388,7 +420,9 @@ def _phrase(number, quantity, direction, word, comparison, condition, role) -> s
     """A short phrase that says what the source says about the number."""
     if role != "result" or not quantity:
         return number
-    if comparison and re.match(r"^(?:from\s+)?\S+\s*(?:to|\u2192)", comparison):
+    if comparison and comparison.startswith("between "):
+        text = f"{quantity} {comparison}"
+    elif comparison and re.match(r"^(?:from\s+)?\S+\s*(?:to|\u2192)", comparison):
         text = f"{quantity} {comparison if comparison.startswith('from') else 'from ' + comparison}"
     elif quantity == "speed":
         text = f"{number} {'slower' if direction == 'down' else 'faster'}"

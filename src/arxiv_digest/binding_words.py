@@ -12,13 +12,14 @@ UP_WORDS = ("higher", "more", "larger", "greater", "increase", "increases", "inc
             "improve", "improves", "improved", "improving", "improvement", "improvements",
             "faster", "speedup", "speed-up", "speed-ups", "speedups", "acceleration",
             "accelerates", "rise", "rises", "grows", "better", "stronger", "longer", "wider",
-            "bigger", "exceeds", "surpasses", "outperforms")
+            "bigger", "exceeds", "surpasses", "outperforms", "rose", "climbs", "jumps",
+            "doubles", "grew", "grow", "raising")
 DOWN_WORDS = ("lower", "fewer", "less", "smaller", "reduce", "reduces", "reduced", "reducing",
               "reduction", "reductions", "drop", "drops", "dropped", "decrease", "decreases",
               "decreased", "cut", "cuts", "cutting", "loss", "losses", "decline", "declines",
               "degrades", "degradation", "saving", "savings", "saves", "slower", "shorter",
               "lowers", "lowered", "lowering", "shrinks", "compresses", "worse", "halving",
-              "halves")
+              "halves", "halved", "falls", "fell", "fall", "falling", "declined", "shrank")
 UP = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in UP_WORDS) + r")\b", re.I)
 DOWN = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in DOWN_WORDS) + r")\b", re.I)
 SPEED = re.compile(r"\s*\b(?:faster|speed-?ups?|accelerat\w*|slower|speeds? up)\b", re.I)

@@ -346,7 +346,8 @@ def _number(s: _Sentence, match: re.Match) -> None:
     comparison = _versus(sentence, n_end)
     kind = None
     if unit is None:
-        if _COUNT_NOUNS.match(following) and value is not None and value < 1000:
+        if _COUNT_NOUNS.match(following) and value is not None and 0 < value < 1000 and \
+                value == int(value) and "." not in number:
             kind = "count"
         elif not s.metrics.near(n_start, n_end):
             return   # a bare number with no unit and no metric says nothing

@@ -245,7 +245,7 @@ def verify(digest: Digest, bank: dict[int, SourceText]) -> Digest:
             value = getattr(pick, field)
             if verify_text(value + ".", bank, f"{where} {field}", report,
                            pick.source).rstrip(".") != value.rstrip("."):
-                setattr(pick, field, pick.heading if field == "highlight" else "")
+                setattr(pick, field, "")          # no number rather than a wrong one
         kept_text = " ".join(pick.sections.values())
         pick.claims = [c for c in pick.claims if c.text in kept_text]
     report.checked = report.numbers + report.venues

@@ -199,3 +199,54 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
         print_report(report, quiet)
     if not quiet:
         print_run(result, settings)
+
+
+@cli.command()
+@click.argument("paper_ids", nargs=-1)
+@click.option("--all", "every", is_flag=True,
+              help="Every paper of the day (on topic or not), from --input or --date.")
+@inputs_option("Ingest this replay file first; with --all, brief all its papers.")
+@click.option("--date", "day", callback=parse_date, metavar="YYYY-MM-DD",
+              help="The listing day (for --all; default: the input file's).")
+@profile_option
+@click.option("--writer", default="offline", show_default=True,
+              help="The writer, as for the digest.")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON Lines: id, short_name, highlight, sections, sentences with roles.")
+@wait_option
+@click.pass_context
+def brief(ctx, paper_ids, every, inputs, day, profile_name, writer, as_json, wait) -> None:
+    """One paper's brief (short name, highlight, the five sections), as the digest writes it."""
+    from contextlib import nullcontext
+
+    from arxiv_digest.briefs import papers_for, write_briefs
+    from arxiv_digest.ingest import ingest_file
+    from arxiv_digest.pipeline import check_model, profile_settings
+    from arxiv_digest.store import Store
+
+    if not paper_ids and not every:
+        raise click.UsageError("give paper ids, or --all with --input or --date")
+    profile = load_profile_named(ctx, profile_name)
+    settings = profile_settings(ctx.obj["settings"], profile)
+    check_model(settings, writer, None)
+    lock = writing(ctx, "brief --input", wait=wait) if inputs else nullcontext()
+    with lock, Store(settings.db_path) as store:
+        for path in inputs:
+            day = day or ingest_file(settings, store, path, day).date
+        papers = papers_for(store, list(paper_ids), day, settings.categories, every)
+        briefs = write_briefs(settings, store, profile, papers, day or _today(), writer)
+    for item in briefs:
+        if as_json:
+            click.echo(json.dumps(item.to_json(), ensure_ascii=False))
+            continue
+        click.echo(f"{item.id}v{item.version} — {item.short_name}"
+                   + (f" ({item.highlight})" if item.highlight else ""))
+        for name, text in item.sections.items():
+            click.echo(f"  {name.replace('_', ' ')}: {text}")
+        click.echo("")
+
+
+def _today():
+    from datetime import date
+
+    return date.today()

@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arxiv_digest.digest import Digest, Pick
 from arxiv_digest.llm.screen import fence, neutralise
+from arxiv_digest.binding import bind_claim
 from arxiv_digest.rank import Candidate
+from arxiv_digest.roles import classify
 
 SYSTEM = (
     "You are the editor of a daily research digest for scientists. You write plain, "
@@ -59,10 +61,19 @@ def _block(label: str, lines: list[tuple[str, str]]) -> tuple[str, int]:
 
 def pick_messages(pick: Pick, candidate: Candidate) -> tuple[list[dict], int]:
     paper = candidate.paper
-    claims = "; ".join(
-        f"{c.text}" + (f" ({c.metric})" if c.metric else "")
-        + (f" [{c.comparison}]" if c.comparison else "")
-        for c in candidate.claims if c.kind != "count")[:900]
+    names = (pick.short_name,)
+    bound = []
+    for claim in candidate.claims:
+        if claim.kind == "count" or claim.field == "comment":
+            continue
+        b = bind_claim(claim, names)
+        if b.role != "result":
+            continue
+        bound.append(f"{claim.text} = {b.quantity or 'unnamed quantity'}"
+                     + (f", {b.direction}" if b.direction != "none" else "")
+                     + (f", {b.subject}'s" if b.subject else "")
+                     + (f", {b.condition}" if b.condition else ""))
+    roles = "; ".join(f"{s.index + 1} {s.role}" for s in classify(paper))
     block, screened = _block(f"paper {pick.source}", [
         ("short name", pick.short_name),
         ("title", paper.title),
@@ -71,18 +82,24 @@ def pick_messages(pick: Pick, candidate: Candidate) -> tuple[list[dict], int]:
         ("peer review", pick.peer_review),
         ("code link", "yes" if pick.code_url else "none at announcement"),
         ("evidence", f"{pick.evidence_strength}"),
-        ("extracted numbers", claims or "none"),
+        ("numbers (number = quantity, direction, whose, condition)",
+         "; ".join(bound)[:900] or "none"),
+        ("sentence roles (abstract sentence number and role)", roles or "none"),
         ("abstract", paper.abstract or "(empty)"),
     ])
     ask = (
         f"Write the digest sections for the paper called {pick.short_name}, using only the "
         "DATA block. Keys: core_contribution (two sentences: the problem, then what the paper "
-        "does), key_insight (one or two sentences: the mechanism and why it works), results "
-        "(one to three sentences: the numbers with their metric, setting and baseline, copied "
-        "exactly from the data; if there are none, say the abstract reports none), limits (one "
-        "or two sentences: caveats the data states or that follow from it, such as no code, "
-        "not peer reviewed, a single benchmark), why_read (one or two sentences: who should "
-        "open it and what they take away — a decision, not a summary). Refer to the paper as "
+        "does, from the problem and contribution sentences), key_insight (one or two "
+        "sentences: the mechanism and why it works, from the method sentences), results (one "
+        "to three sentences: the numbers with their quantity, direction, setting and "
+        "baseline exactly as the numbers line binds them — never attach a number to another "
+        "quantity, never turn a baseline's number into the paper's, never call a setting or "
+        "a model size a result; if there are none, say the abstract reports none), limits "
+        "(one or two sentences: only what the abstract concedes or scopes, or what follows "
+        "from the data such as no code, not peer reviewed, a single benchmark — never a "
+        "selling point), why_read (one sentence: the paper's strongest stated result or idea "
+        "and who it matters to). Refer to the paper as "
         f"{pick.short_name}. No citation markers, no Markdown.")
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": f"{ask}\n\n{block}"}], screened

@@ -17,8 +17,9 @@ MAX_ENTRIES = 60
 
 def _summary_html(digest: Digest, link: str) -> str:
     items = "".join(
-        f"<li><strong>{escape(p.short_name)}</strong>: {escape(p.highlight)} "
-        f"(arXiv {escape(p.id)})</li>" for p in digest.picks)
+        f"<li><strong>{escape(p.short_name)}</strong>"
+        + (f": {escape(p.highlight)}" if p.highlight else "")
+        + f" (arXiv {escape(p.id)})</li>" for p in digest.picks)
     return (f"<p>{escape(digest.dek)}</p><ol>{items}</ol>"
             f'<p><a href="{escape(link)}">Read the digest</a></p>')
 

@@ -76,15 +76,16 @@ def _load_builtin() -> None:
 
 def area_of(candidate: Candidate, profile: Profile) -> str:
     """The profile's research area the paper belongs to: its title's terms weigh most; in
-    the abstract each distinct term counts once, so a common word repeated ("training")
-    does not outweigh the specific ones ("membership inference", "memorization")."""
+    the abstract each distinct term counts once (a phrase by its words), so a common word
+    repeated ("training") does not outweigh specific ones ("membership inference")."""
     if candidate.relevance.tier == APPLICATION:
         return "applications"
     title, abstract = tokens(candidate.paper.title), tokens(candidate.paper.abstract)
     best, best_score = "other topics", (0.0, 0)
     for area, terms in profile.areas.items():
         found = terms.count(abstract)
-        score = (3 * len(terms.count(title)) + len(found), sum(found.values()))
+        specific = sum(len(term.split()) for term in found)   # "membership inference" > "training"
+        score = (3 * len(terms.count(title)) + specific, sum(found.values()))
         if score[0] > 0 and score > best_score:
             best, best_score = area, score
     return best

@@ -45,7 +45,8 @@ def why_read(pick: Pick, candidate: Candidate) -> str:
                            f"can build on or test against", pick.source)
     if pick.one_line:
         return with_marker(f"For {who}: {pick.one_line.rstrip('.')}", pick.source)
-    return f"For {who}: {pick.short_name} takes up \u201c{pick.heading}\u201d."
+    return with_marker(f"For {who}: {pick.short_name} takes up \u201c{pick.heading}\u201d",
+                       pick.source)
 
 
 @register("offline")

@@ -68,15 +68,17 @@ class PickWriter:
     def of_role(self, *roles: str, start: int = 0) -> list[RoledSentence]:
         return [s for s in self.sentences[start:] if s.role in roles and self.free(s)]
 
-    def take(self, chosen: list[RoledSentence], limit: int) -> str:
-        """Up to ``limit`` sentences in abstract order, each with the sentence it leans on."""
+    def take(self, chosen: list[RoledSentence], limit: int,
+             lean_on: tuple[str, ...] = ("background", "problem", "contribution")) -> str:
+        """Up to ``limit`` sentences in abstract order, each with the sentence it leans on —
+        which must itself belong in the section (``lean_on`` roles), or the sentence goes."""
         picked: list[RoledSentence] = []
         for s in chosen:
             if len(picked) >= limit:
                 break
             if s.needs_antecedent and not any(p.index == s.index - 1 for p in picked):
                 before = self.sentences[s.index - 1] if s.index > 0 else None
-                if before is None or not self.free(before) or before.role in ("resource",):
+                if before is None or not self.free(before) or before.role not in lean_on:
                     continue
                 picked.append(before)
             picked.append(s)
@@ -117,16 +119,16 @@ class PickWriter:
         method = [s for s in self.of_role("method") if s.text not in self.any_number
                   and not FEATURES.search(s.text)]
         mechanism = [s for s in method if MECHANISM.search(s.text)]
-        text = self.take(mechanism or method, 2)
+        text = self.take(mechanism or method, 2, lean_on=("method", "contribution"))
         return text or ("The abstract does not spell out the mechanism; the method section of "
                         "the paper is the place to look.")
 
     def results(self) -> str:
         with_numbers = [s for s in self.of_role("result", "method", "contribution")
                         if s.text in self.numbered]
-        text = self.take(with_numbers, 3)
+        text = self.take(with_numbers, 3, lean_on=("result", "method", "contribution"))
         if not text:
-            text = self.take(self.of_role("result"), 2)
+            text = self.take(self.of_role("result"), 2, lean_on=("result", "method"))
         if text:
             return text
         if any(s.text in self.used for s in self.sentences if s.text in self.numbered):

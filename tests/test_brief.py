@@ -1,0 +1,51 @@
+"""``brief``: a paper's brief with the digest's writer, for any paper of a day."""
+
+import json
+
+from arxiv_digest.digest import SECTION_NAMES
+from arxiv_digest.roles import ROLES
+from arxiv_digest.writers.prose import third_person
+from test_cli import run
+
+
+def test_brief_all_gives_every_paper_with_its_sentences_and_roles(home, day_file):
+    proc = run("brief", "--all", "--input", str(day_file("2026-06-24")), "--json", home=home)
+    briefs = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(briefs) == 228                       # every paper of the day, on topic or not
+    assert len({b["id"] for b in briefs}) == 228
+    for brief in briefs:
+        assert set(brief) == {"id", "version", "short_name", "highlight", "sections",
+                              "sentences"}
+        assert list(brief["sections"]) == list(SECTION_NAMES)
+        assert all(brief["sections"][name].strip() for name in SECTION_NAMES), brief["id"]
+        assert all(s["role"] in ROLES for s in brief["sentences"])
+        assert "$" not in json.dumps(brief["sentences"])          # LaTeX rendered
+        assert "\u2026" not in json.dumps(brief["sections"])      # nothing cut
+    dcb = next(b for b in briefs if b["id"] == "2606.23872")
+    assert dcb["short_name"] == "DCB"                          # the method, not the task (MGI)
+    assert "Data Circuit Breaker" in dcb["sections"]["core_contribution"]
+
+
+def test_the_brief_quotes_the_sentences_it_files_by_role(home, day_file):
+    run("ingest", "--input", str(day_file("2026-06-24")), home=home)
+    brief = json.loads(run("brief", "2606.24888", "--json", home=home).stdout)
+    roles = {s["text"]: s["role"] for s in brief["sentences"]}
+    name = brief["short_name"]
+    for text, role in roles.items():
+        said = third_person(text, name)
+        if said in brief["sections"]["key_insight"]:
+            assert role == "method", text
+        if said in brief["sections"]["results"]:
+            assert role in ("result", "method", "contribution"), text
+    assert "https://" not in brief["sections"]["key_insight"]
+    # a sentence that refers back ("this perception") comes with the one it refers to
+    core = brief["sections"]["core_contribution"]
+    if "this perception" in core:
+        assert "perceived as too costly" in core
+
+
+def test_an_unknown_paper_is_one_clear_error(home, day_file):
+    run("ingest", "--input", str(day_file("2026-06-24")), home=home)
+    proc = run("brief", "2606.99999", home=home, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: 2606.99999 is not in the store")
