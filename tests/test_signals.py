@@ -106,7 +106,7 @@ def test_registry_and_values_on_a_real_day(day_file):
         values = signals.get(name)(ctx)
         assert set(values) == {p.id for p in pool}
         for value in values.values():
-            if name in signals.ENRICHED:
+            if name in signals.enriched_names():
                 assert value is None           # no enrichment in this context
             else:
                 assert isinstance(value, SignalValue) and 0 <= value.value <= 1 and value.reason

@@ -92,7 +92,7 @@ def _candidate(paper: Paper, profile: Profile) -> Candidate:
     found = claims_module.extract(paper)
     candidate = Candidate(paper, "new", list(paper.categories[:1]), assess(paper, profile),
                           short_name(paper), found)
-    candidate.signals["evidence"] = evidence(found)
+    candidate.signals["evidence"] = evidence(found, (candidate.short_name,))
     return candidate
 
 

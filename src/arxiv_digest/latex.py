@@ -13,6 +13,8 @@ from functools import lru_cache
 # Math segments, tried in this order at each opener: $$…$$, $…$, \(…\) (bodies non-empty).
 _MATH_FORMS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"))
 _MATH_OPEN = re.compile(r"\$|\\\(")
+_CITATIONS = re.compile(r"\s*~?\\(?:cite|citep|citet|citealp|ref|eqref|autoref|cref|Cref)"
+                        r"\*?(?:\[[^\]]*\])?\{[^{}]*\}")
 _TEXT_COMMANDS = re.compile(r"\\(?:textbf|textit|emph|texttt|textrm|textsc|underline|mathrm)\{([^{}]*)\}")
 _ESCAPES = {r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#", r"\$": "$", "~": " ", "``": "\u201c",
             "''": "\u201d", "--": "\u2013"}
@@ -75,7 +77,9 @@ def latex_to_text(text: str) -> str:
     """``we prove $\\Omega(1/T)$ and a $2\\times$ speed-up`` -> ``we prove Ω(1/T) and a 2× speed-up``."""
     if not text or not has_latex(text) and "--" not in text and "~" not in text:
         return text
-    out = _render_math(text)
+    out = _CITATIONS.sub("", text)               # citations and references say nothing
+    out = _render_math(out)
     out = _TEXT_COMMANDS.sub(r"\1", out)
     out = _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], out)
+    out = re.sub(r"\\(?=\s)", "", out)            # "vs.\ 839M": a forced space
     return re.sub(r"[ \t]{2,}", " ", out)

@@ -126,7 +126,8 @@ def rerank(shortlist: list[Candidate], profile: Profile, day: date,
     ctx = DayContext(day=day, profile=profile, papers=[c.paper for c in shortlist],
                      relevance={c.paper.id: c.relevance for c in shortlist},
                      claims={c.paper.id: c.claims for c in shortlist}, enrichment=enrichment)
-    names = [n for n in profile.weights if n in signal_registry.ENRICHED]
+    enriched = signal_registry.enriched_names()
+    names = [n for n in profile.weights if n in enriched]
     return _score(shortlist, profile, ctx, names)
 
 

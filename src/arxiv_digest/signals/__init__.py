@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from arxiv_digest.errors import ConfigError
+from arxiv_digest.plugins import SIGNALS
 
 if TYPE_CHECKING:
     from arxiv_digest.claims import Claim
@@ -49,30 +49,22 @@ class DayContext:
 
 
 SignalFn = Callable[[DayContext], dict[str, SignalValue | None]]
-_REGISTRY: dict[str, SignalFn] = {}
-ENRICHED: set[str] = set()        # signals that read enrichment (the shortlist only)
 
 
 def register(name: str, enriched: bool = False):
-    def decorator(fn: SignalFn) -> SignalFn:
-        _REGISTRY[name] = fn
-        if enriched:
-            ENRICHED.add(name)
-        return fn
-    return decorator
+    """Decorator for a signal; ``enriched`` signals read enrichment (the shortlist only).
+    Outside packages register theirs through the ``arxiv_digest.signals`` entry points."""
+    return SIGNALS.register(name, enriched=enriched)
 
 
 def registry() -> dict[str, SignalFn]:
-    from arxiv_digest.signals import (  # noqa: F401
-        code, enriched, evidence, novelty, relevance, venue,
-    )
+    return SIGNALS.items()
 
-    return dict(_REGISTRY)
+
+def enriched_names() -> set[str]:
+    """The signals that read enrichment — known only once every plugin is loaded."""
+    return {name for name in SIGNALS.names() if SIGNALS.options(name).get("enriched")}
 
 
 def get(name: str) -> SignalFn:
-    signals = registry()
-    if name not in signals:
-        raise ConfigError(f"unknown signal {name!r} in the profile's [weights]; "
-                          f"known signals: {', '.join(sorted(signals))}")
-    return signals[name]
+    return SIGNALS.get(name, " in the profile's [weights]")

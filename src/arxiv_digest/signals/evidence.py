@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 
+from arxiv_digest.binding import bind_claim, same_quantity
 from arxiv_digest.claims import Claim
+from arxiv_digest.shortnames import short_name
 from arxiv_digest.signals import DayContext, SignalValue, register
 
 STRONG, MODERATE = 0.6, 0.3
@@ -15,33 +17,40 @@ def evidence_strength(value: float) -> str:
     return "strong" if value >= STRONG else "moderate" if value >= MODERATE else "thin"
 
 
-def assess(claims: list[Claim]) -> SignalValue:
-    seen, quantitative, bounds = set(), [], []
+def assess(claims: list[Claim], names: tuple[str, ...] = ()) -> SignalValue:
+    """Evidence from the paper's own bound results: a number counts when it is bound as a
+    result that is not a baseline's (settings, sizes, names and years never count); its
+    quantity is what it measures, as bound."""
+    seen, results, bounds, theirs = set(), [], [], []
     for claim in claims:
-        if claim.text in seen:
+        if claim.text in seen or claim.kind == "count" or claim.field == "comment":
             continue
         seen.add(claim.text)
-        if claim.kind == "bound":
-            bounds.append(claim)
-        elif claim.kind != "count":
-            quantitative.append(claim)
-    metrics = sorted({c.metric for c in quantitative if c.metric})
-    baselines = sorted({c.baseline for c in quantitative if c.baseline})
-    compared = [c for c in quantitative if c.comparison]
-    raw = sum(c.strength for c in quantitative[:8]) + 0.5 * min(len(bounds), 2)
+        bound = bind_claim(claim, names)
+        if bound.role == "result" and bound.subject == "baseline":
+            theirs.append(bound)                     # what the paper measures itself against
+            continue
+        if bound.role != "result" or bound.quantity == "p-value":
+            continue
+        (bounds if claim.kind == "bound" else results).append((claim, bound))
+    metrics = sorted({b.quantity for _, b in results if b.quantity})
+    baselines = sorted({c.baseline for c, _ in results if c.baseline})
+    compared = [(c, b) for c, b in results if c.comparison or b.direction != "none"
+                or any(same_quantity(b.quantity, t.quantity) for t in theirs)]
+    raw = sum(c.strength for c, _ in results[:8]) + 0.5 * min(len(bounds), 2)
     raw += 0.4 * max(0, len(metrics) - 1) + (0.4 if baselines or compared else 0.0)
     value = 1 - math.exp(-raw / 2.5)
-    if not quantitative and not bounds:
-        return SignalValue(0.0, "no quantitative result in title, abstract or comment")
+    if not results and not bounds:
+        return SignalValue(0.0, "no quantitative result of the paper's own in title or abstract")
     parts = []
-    if quantitative:
-        examples = ", ".join(f"{c.metric + ' ' if c.metric else ''}{c.text}"
-                             for c in (compared + [c for c in quantitative if not c.comparison])[:3])
-        parts.append(f"{len(quantitative)} number(s) ({examples})")
+    if results:
+        ordered = compared + [r for r in results if r not in compared]
+        examples = ", ".join(b.phrase for _, b in ordered[:3])
+        parts.append(f"{len(results)} result(s) ({examples})")
     if bounds:
-        parts.append(f"{len(bounds)} bound(s) ({', '.join(b.text for b in bounds[:2])})")
+        parts.append(f"{len(bounds)} bound(s) ({', '.join(c.text for c, _ in bounds[:2])})")
     if metrics:
-        parts.append(f"metrics: {', '.join(metrics[:4])}")
+        parts.append(f"measuring {', '.join(metrics[:4])}")
     if baselines:
         parts.append(f"vs {', '.join(baselines[:3])}")
     return SignalValue(value, f"{evidence_strength(value)}: " + "; ".join(parts))
@@ -49,4 +58,4 @@ def assess(claims: list[Claim]) -> SignalValue:
 
 @register("evidence")
 def evidence(ctx: DayContext) -> dict[str, SignalValue]:
-    return {p.id: assess(ctx.claims.get(p.id, [])) for p in ctx.papers}
+    return {p.id: assess(ctx.claims.get(p.id, []), (short_name(p),)) for p in ctx.papers}

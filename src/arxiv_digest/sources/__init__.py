@@ -14,6 +14,7 @@ from typing import Protocol
 
 from arxiv_digest.errors import InputError
 from arxiv_digest.models import SourceResult
+from arxiv_digest.plugins import SOURCES
 from arxiv_digest.sources.reader import Notify, ReplayInput, open_input
 
 ProgressFn = Callable[[int, int, str], None]
@@ -26,22 +27,16 @@ class Source(Protocol):
              progress: ProgressFn | None = None) -> SourceResult: ...
 
 
-# name -> (sniff(input) -> bool, factory(input) -> Source), for replay inputs
-_REPLAY_FORMATS: dict[str, tuple[Callable[[ReplayInput], bool],
-                                 Callable[[ReplayInput], Source]]] = {}
-
-
 def register_replay(name: str, sniff: Callable[[ReplayInput], bool]):
-    def decorator(factory):
-        _REPLAY_FORMATS[name] = (sniff, factory)
-        return factory
-    return decorator
+    """Decorator for a replay source class, chosen when ``sniff`` recognises the input.
+    Outside packages use the ``arxiv_digest.sources`` entry points (with a ``sniff``
+    static method on the class)."""
+    return SOURCES.register(name, sniff=sniff)
 
 
 def open_replay(spec: Path | str, notify: Notify | None = None) -> Source:
     """The replay source for ``spec`` (a path, or ``-`` for standard input), chosen by
     what the input contains; the input is opened once and read as a stream."""
-    _load_builtin()
     opened = open_input(spec, notify=notify)
     try:
         body = opened.head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -49,16 +44,13 @@ def open_replay(spec: Path | str, notify: Notify | None = None) -> Source:
             raise InputError(f"{opened.name}:1: no records: "
                              + ("the input is empty" if not opened.head
                                 else "every line is blank"))
-        for sniff, factory in _REPLAY_FORMATS.values():
-            if sniff(opened):
+        for name, factory in SOURCES.items().items():
+            sniff = SOURCES.options(name).get("sniff") or getattr(factory, "sniff", None)
+            if sniff is not None and sniff(opened):
                 return factory(opened)
         first = body.split(b"\n", 1)[0][:40].decode("utf-8", "replace")
         raise InputError(f"{opened.name}:1: not a format arxiv-digest can replay (known: "
-                         f"{', '.join(_REPLAY_FORMATS)}); the input starts with {first!r}")
+                         f"{', '.join(SOURCES.names())}); the input starts with {first!r}")
     except BaseException:
         opened.close()
         raise
-
-
-def _load_builtin() -> None:
-    from arxiv_digest.sources import feed, jsonl  # noqa: F401  (registration side effect)

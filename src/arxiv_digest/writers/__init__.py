@@ -9,14 +9,13 @@ before a writer runs; a writer fills only the prose fields. Writers register by 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timezone
 from typing import Protocol
 
 from arxiv_digest.announcements import announcement_time
 from arxiv_digest.digest import Digest, Pick, Source
-from arxiv_digest.errors import ConfigError
+from arxiv_digest.plugins import WRITERS
 from arxiv_digest.latex import latex_to_text
 from arxiv_digest.links import code_url, links
 from arxiv_digest.rank import Candidate, Ranking
@@ -48,30 +47,18 @@ class Writer(Protocol):
     def write(self, plan: DigestPlan) -> Digest: ...
 
 
-_REGISTRY: dict[str, Callable[[], Writer]] = {}
-
-
 def register(name: str):
-    def decorator(factory):
-        _REGISTRY[name] = factory
-        return factory
-    return decorator
+    """Decorator for a writer class (built-ins); outside packages use the
+    ``arxiv_digest.writers`` entry points."""
+    return WRITERS.register(name)
 
 
 def available() -> list[str]:
-    _load_builtin()
-    return sorted(_REGISTRY)
+    return WRITERS.names()
 
 
 def get(name: str, **context) -> Writer:
-    _load_builtin()
-    if name not in _REGISTRY:
-        raise ConfigError(f"unknown writer {name!r}; available: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name](**context)
-
-
-def _load_builtin() -> None:
-    from arxiv_digest.writers import llm, offline  # noqa: F401
+    return WRITERS.get(name)(**context)
 
 
 def area_of(candidate: Candidate, profile: Profile) -> str:

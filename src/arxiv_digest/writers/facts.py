@@ -27,7 +27,15 @@ FAMILIES = [
     "consistency model", "flow matching", "rectified flow", "MeanFlow", "Wan", "HunyuanVideo",
     "CogVideoX", "Sora", "Open-Sora", "LTX-Video", "PixArt", "Lumina", "Qwen-Image",
     "Emu", "VAR", "MAR", "ControlNet", "LoRA", "DreamBooth", "Diffusion Policy", "Imagen",
+    "DINOv2", "DINOv3", "DINO", "CLIP", "SigLIP", "T5", "Fast-dLLM", "Lumina-Next", "Janus",
+    "Stable Video Diffusion", "AnimateDiff", "Mochi", "Hunyuan", "Seedream", "GPT-4o",
 ]
+# What a paper "reports" for the synthesis: evaluation metrics, not sizes or costs.
+_NOT_REPORTED = {"parameters", "params", "steps", "sampling steps", "memory", "compute",
+                 "training compute", "training cost", "nfe", "latency", "throughput",
+                 "speed-up", "speedup", "convergence", "training speed", "inference speed",
+                 "sampling speed", "generation speed", "flops", "macs", "r", "precision",
+                 "recall", "correlation"}
 _BENCH = re.compile(r"(?<![\w-])(" + "|".join(re.escape(b) for b in sorted(BENCHMARKS, key=len,
                                                                          reverse=True))
                     + r")(?![\w+])")
@@ -56,7 +64,7 @@ def facts_of(title: str, abstract: str) -> PaperFacts:
                       for m in _FAMILY.finditer(text)}
     for match in METRIC.finditer(text):
         name = canonical_metric(match.group(1))
-        if name and len(name) > 2 and name.lower() not in ("steps", "memory", "compute"):
+        if name and len(name) > 2 and name.lower() not in _NOT_REPORTED:
             found.metrics.add(name)
     found.baselines = {m.group(1).rstrip(".") for m in _BASELINE.finditer(text)
                        if m.group(1) not in found.benchmarks}

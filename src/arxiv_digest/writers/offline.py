@@ -17,6 +17,7 @@ from arxiv_digest.rank import Candidate
 from arxiv_digest.writers import DigestPlan, listing_sources, register, skeleton
 from arxiv_digest.writers.facts import describe, facts_of, shared
 from arxiv_digest.writers.prose import join_names
+from arxiv_digest.roles import leans_back
 from arxiv_digest.writers.sections import PickWriter, with_marker
 from arxiv_digest.writers.tables import table_sentence
 
@@ -30,7 +31,7 @@ def _dek_note(pick: Pick) -> str:
     return pick.highlight or f"work on {pick.area}"
 
 
-def why_read(pick: Pick, candidate: Candidate) -> str:
+def why_read(pick: Pick, candidate: Candidate, idea: str = "") -> str:
     """Why this paper, from its own facts: its strongest verified result, or its formal
     result, or what it contributes — and who it matters to."""
     who = f"anyone working on {pick.area}" if pick.area not in ("other topics", "applications") \
@@ -43,7 +44,9 @@ def why_read(pick: Pick, candidate: Candidate) -> str:
     if bound is not None:
         return with_marker(f"{pick.short_name} gives a formal result ({bound.text}) that {who} "
                            f"can build on or test against", pick.source)
-    if pick.one_line:
+    if idea:
+        return with_marker(f"For {who}: {pick.short_name} is {idea}", pick.source)
+    if pick.one_line and pick.one_line.rstrip(".") not in " ".join(pick.sections.values()):
         return with_marker(f"For {who}: {pick.one_line.rstrip('.')}", pick.source)
     return with_marker(f"For {who}: {pick.short_name} takes up \u201c{pick.heading}\u201d",
                        pick.source)
@@ -60,12 +63,13 @@ class OfflineWriter:
         digest = skeleton(plan, self.name)
         used: set[str] = set()
         for pick, candidate in zip(digest.picks, plan.picks):
-            PickWriter(pick, candidate, used).write()
+            section_writer = PickWriter(pick, candidate, used)
+            section_writer.write()
             table = table_sentence(pick, plan.enrichment.get(candidate.paper.id))
             if table:
                 pick.sections["results"] = table if pick.sections["results"].startswith(
                     "The abstract") else f"{pick.sections['results']} {table}"
-            pick.sections["why_read"] = why_read(pick, candidate)
+            pick.sections["why_read"] = why_read(pick, candidate, section_writer.idea())
         digest.dek, digest.headline = self.dek(digest)
         digest.brief = self.brief(digest, plan)
         digest.reading_order = self.reading_order(digest, plan)
@@ -133,56 +137,63 @@ class OfflineWriter:
 
     @staticmethod
     def reading_order(digest: Digest, plan: DigestPlan) -> str:
-        """Which paper helps read which, through a concrete shared fact; else by rank."""
-        facts = [facts_of(c.paper.title, c.paper.abstract) for c in plan.picks]
+        """Which paper helps read which, through a concrete shared fact or a shared
+        problem (the same research area); else in rank order."""
         picks = digest.picks
-        pairs = []
-        for i in range(len(picks)):
-            for j in range(i + 1, len(picks)):
-                common = shared(facts[i], facts[j])
-                if common and common[0][0] != "metric":
-                    pairs.append((i, j, common))
+        links = _links(digest, plan)
         parts = [f"Start with {picks[0].short_name} [{picks[0].source}], the day's top pick."]
         done = {0}
-        for i, j, common in pairs[:2]:
-            kind = common[0][0]
-            names = [n for k, n in common if k == kind]
+        for i, j, why in links[:2]:
             parts.append(f"Read {picks[i].short_name} [{picks[i].source}] and "
-                         f"{picks[j].short_name} [{picks[j].source}] together: both "
-                         f"{describe(kind, names)}, so one is context for the other.")
+                         f"{picks[j].short_name} [{picks[j].source}] together: both {why}, so "
+                         f"one is context for the other.")
             done |= {i, j}
         rest = [p for k, p in enumerate(picks) if k not in done]
         if rest:
-            parts.append("Then, independently: " + ", ".join(
-                f"{p.short_name} [{p.source}] ({p.area})" for p in rest) + ".")
+            parts.append("Then: " + ", ".join(f"{p.short_name} [{p.source}] ({p.area})"
+                                              for p in rest) + ".")
         return " ".join(parts)
 
     @staticmethod
     def synthesis(digest: Digest, plan: DigestPlan) -> str:
-        """Threads between picks through shared benchmarks, baselines, model families or
-        metrics; with none, what each contributes, one sentence each."""
+        """Threads between picks through shared benchmarks, baselines, model families,
+        metrics or problems; each pick nothing connects gets one sentence of its own."""
         picks = digest.picks
-        facts = [facts_of(c.paper.title, c.paper.abstract) for c in plan.picks]
         parts, linked = [], set()
-        for i in range(len(picks)):
-            for j in range(i + 1, len(picks)):
-                common = shared(facts[i], facts[j])
-                if not common or len(parts) >= 3:
-                    continue
-                kind = common[0][0]
-                names = [n for k, n in common if k == kind]
-                parts.append(f"{picks[i].short_name} [{picks[i].source}] and "
-                             f"{picks[j].short_name} [{picks[j].source}] both "
-                             f"{describe(kind, names)}.")
-                linked |= {i, j}
+        for i, j, why in _links(digest, plan)[:3]:
+            parts.append(f"{picks[i].short_name} [{picks[i].source}] and "
+                         f"{picks[j].short_name} [{picks[j].source}] both {why}.")
+            linked |= {i, j}
         for k, pick in enumerate(picks):
             if k in linked:
                 continue
             line = pick.one_line.rstrip(".") if pick.one_line else ""
-            if line:
-                parts.append(with_marker(f"{pick.short_name} stands on its own: "
+            if line and not leans_back(line):
+                parts.append(with_marker(f"{pick.short_name}, on its own: "
                                          f"{line[:1].lower() + line[1:]}", pick.source))
             else:
-                parts.append(f"{pick.short_name} [{pick.source}] stands on its own in "
+                parts.append(f"{pick.short_name} [{pick.source}] is the day's pick in "
                              f"{pick.area}.")
         return " ".join(parts)
+
+
+def _links(digest: Digest, plan: DigestPlan) -> list[tuple[int, int, str]]:
+    """Pairs of picks and what concretely connects them, strongest first: a shared
+    baseline, benchmark or model family, then a shared research area, then a metric."""
+    facts = [facts_of(c.paper.title, c.paper.abstract) for c in plan.picks]
+    picks = digest.picks
+    found = []
+    for i in range(len(picks)):
+        for j in range(i + 1, len(picks)):
+            common = [c for c in shared(facts[i], facts[j]) if c[0] != "metric"]
+            if common:
+                kind = common[0][0]
+                found.append((0, i, j, describe(kind, [n for k, n in common if k == kind])))
+            elif picks[i].area == picks[j].area and picks[i].area not in ("other topics",
+                                                                          "applications"):
+                found.append((1, i, j, f"work on {picks[i].area}"))
+            else:
+                metric = [n for k, n in shared(facts[i], facts[j]) if k == "metric"]
+                if metric:
+                    found.append((2, i, j, describe("metric", metric)))
+    return [(i, j, why) for _, i, j, why in sorted(found)]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from arxiv_digest.binding import bind_claim
+from arxiv_digest.binding_words import canonical_metric
 from arxiv_digest.digest import ClaimRef, Pick
 from arxiv_digest.rank import Candidate
 from arxiv_digest.roles import RoledSentence, classify, leans_back
@@ -22,10 +24,21 @@ CONCESSION = re.compile(
     r"behind|trails?|underperforms?|falls? short)|falls? short|lags? behind|"
     r"(?:two|2)-?(?:D|dimensional)|toy|synthetic|small-scale|simulated|preliminary|parametric|"
     r"future work|left for future|leave .{0,30} open|does not (?:yet )?(?:scale|generali[sz]e|"
-    r"address|handle|apply)|cannot|fails to|at the cost of|at the expense of)\b",
+    r"address|handle|apply)|cannot|fails to|at the cost of|at the expense of|comparable to|"
+    r"on par with|within an? [\d.]+\s?%|non-inferior\w*|on the evaluated|on a (?:single|recent)|"
+    r"single (?:model|dataset|benchmark|architecture)|minimal loss|slight(?:ly)? (?:lower|worse)|"
+    r"at a (?:small|slight|minor|modest) cost|requires? (?:training|retraining|fine-tuning)|"
+    r"bound(?:s|ed)? the result)\b",
     re.I)
 SCALE = re.compile(r"(?<![\w-])(?:(?:2|two)-?(?:D|dimensional)|toy|synthetic|small-scale|"
                    r"simulated|low-dimensional)(?![\w-])", re.I)
+PRIOR = re.compile(r"^\s*(?:(?:However|Yet|But),?\s+)?(?:existing|prior|previous|conventional|"
+                   r"current|standard|recent|most|many|state-of-the-art|sota|traditional|"
+                   r"earlier|typical|common|popular|among them|such (?:methods|approaches)|"
+                   r"these (?:methods|approaches|models)|prior analyses|previous work)\b", re.I)
+SELLING_ONLY = re.compile(r"^\s*(?:\w+\s+){0,3}(?:suppresses|avoids|removes|eliminates|"
+                          r"preserves|requires no|needs no|is (?:training-free|plug-and-play|"
+                          r"model-agnostic))\b", re.I)
 MECHANISM = re.compile(r"\b(?:by|via|through|because|key (?:idea|insight|observation)|relies on|"
                        r"leverag\w*|exploit\w*|decompos\w*|instead of|rather than|replac\w*|"
                        r"combin\w*|based on|so that|which (?:lets|makes|ensures))\b", re.I)
@@ -104,78 +117,89 @@ class PickWriter:
         self.pick.one_line = self.one_line()
 
     def core(self) -> str:
-        contribution = self.of_role("contribution")[:2]
+        contribution = [s for s in self.of_role("contribution") if not _asks(s.text)][:2]
         first = contribution[0].index if contribution else len(self.sentences)
-        opener = [s for s in self.of_role("problem") if s.index < first][:1] or \
-            [s for s in self.of_role("background") if s.index < first][:1]
+        opener = [s for s in self.of_role("problem") if s.index < first and not _prior(s.text)
+                  ][:1] or [s for s in self.of_role("background") if s.index < first][:1]
         text = self.take(opener + contribution, 4)
         if not text:
-            opening = self.of_role("background", "method", "result")[:2]
+            opening = self.of_role("contribution", "method", "result")[:2]
             text = self.take(opening, 2)
         return text or with_marker(f"The abstract is empty; the title states the contribution: "
                                    f"{self.pick.title}", self.pick.source)
 
     def insight(self) -> str:
-        method = [s for s in self.of_role("method") if s.text not in self.any_number
-                  and not FEATURES.search(s.text)]
+        method = [s for s in self.of_role("method")
+                  if s.text not in self.any_number and not FEATURES.search(s.text)
+                  and not _prior(s.text) and not SELLING_ONLY.search(s.text)]
         mechanism = [s for s in method if MECHANISM.search(s.text)]
         text = self.take(mechanism or method, 2, lean_on=("method", "contribution"))
-        return text or ("The abstract does not spell out the mechanism; the method section of "
-                        "the paper is the place to look.")
+        if text:
+            return text
+        if any(MECHANISM.search(s.text) for s in self.sentences if s.text in self.used):
+            return "The mechanism is in the sentences quoted above."
+        return ("The abstract does not spell out the mechanism; the method section of the paper "
+                "is the place to look.")
 
     def results(self) -> str:
-        with_numbers = [s for s in self.of_role("result", "method", "contribution")
-                        if s.text in self.numbered]
-        text = self.take(with_numbers, 3, lean_on=("result", "method", "contribution"))
+        own = [s for s in self.of_role("result", "method", "contribution")
+               if s.text in self.numbered and self._own_result(s.text) and not _prior(s.text)]
+        text = self.take(own, 3, lean_on=("result", "method", "contribution"))
         if not text:
-            text = self.take(self.of_role("result"), 2, lean_on=("result", "method"))
+            found = [s for s in self.of_role("result") if not _prior(s.text)]
+            text = self.take(found, 2, lean_on=("result", "method"))
         if text:
             return text
         if any(s.text in self.used for s in self.sentences if s.text in self.numbered):
             return "The abstract's numbers are quoted above."
         return "The abstract reports no quantitative result."
 
+    def _own_result(self, sentence: str) -> bool:
+        """The sentence reports a result of the paper's own (not only a baseline's)."""
+        names = (self.pick.short_name,)
+        for claim in self.candidate.claims:
+            if claim.sentence.strip() == sentence and claim.kind != "count":
+                bound = bind_claim(claim, names)
+                if bound.role == "result" and bound.subject != "baseline":
+                    return True
+        return False
+
     def limits(self) -> str:
         parts = []
         stated = self.of_role("limitation")[:1]
         if stated:
-            parts.append(self.take(stated, 1))
+            parts.append(self.take(stated, 1, lean_on=("result", "method", "contribution")))
         else:
             concession = self._concession()
             if concession:
                 parts.append(concession)
         derived = self._derived()
+        if not [p for p in parts if p]:
+            parts = ["The abstract states no limitation."]
         if derived:
             parts.append(derived)
-        if not stated and not parts:
-            return "The abstract states no limitation."
-        if not stated and len(parts) == 1 and parts[0] == derived:
-            parts.insert(0, "The abstract states no limitation.")
-        return " ".join(parts)
+        return " ".join(p for p in parts if p)
 
     def _concession(self) -> str:
         """A clause where the abstract scopes or concedes something, quoted; or the
         small or synthetic setting some of its evidence comes from."""
         for s in self.sentences:
+            if s.role in ("resource", "background", "problem") or _prior(s.text):
+                continue
+            if CONCESSION.search(s.text):
+                clause = _clause_with(s.text, CONCESSION)
+                if clause and 12 <= len(clause) <= 220 and not SELLING.search(clause):
+                    self.pick.claims.append(ClaimRef(clause, self.pick.source))
+                    return with_marker(f"The abstract notes: \u201c{clause}\u201d",
+                                       self.pick.source)
+        for s in self.sentences:
             scale = SCALE.search(s.text) if s.role in ("result", "method") else None
             if scale:
-                phrase = re.search(r"(?<![\w,.\-])(?:[\w-]+\s){0,2}" + re.escape(scale.group(0)) +
-                                   r"(?:\s[\w-]+){0,2}", s.text).group(0)
-                phrase = re.sub(r"(?:\s(?:with|a|an|the|of|and|in|on|for|to|that|which))+$", "",
-                                phrase)
-                phrase = re.sub(r"^(?:(?:with|a|an|the|of|and|in|on|for|to)\s)+", "", phrase,
-                                flags=re.I)
+                phrase = _phrase_around(s.text, scale)
                 self.pick.claims.append(ClaimRef(phrase, self.pick.source))
                 return with_marker(f"Part of the evidence comes from a {scale.group(0)} setting "
                                    f"(the abstract's words: \u201c{phrase}\u201d)",
                                    self.pick.source)
-        for s in self.sentences:
-            if s.role in ("resource", "background", "problem") or not CONCESSION.search(s.text):
-                continue
-            clause = _clause_with(s.text, CONCESSION)
-            if clause and 12 <= len(clause) <= 220 and not SELLING.search(clause):
-                self.pick.claims.append(ClaimRef(clause, self.pick.source))
-                return with_marker(f"The abstract notes: \u201c{clause}\u201d", self.pick.source)
         return ""
 
     def _derived(self) -> str:
@@ -188,33 +212,53 @@ class PickWriter:
             notes.append("submitted for review, not yet accepted")
         if not self.pick.code_url:
             notes.append("no code link at announcement")
-        claims = [c for c in self.candidate.claims if c.kind not in ("count", "bound")]
-        metrics = {c.metric for c in claims if c.metric}
-        if not claims and not any(c.kind == "bound" for c in self.candidate.claims):
-            notes.append("no numbers in the abstract, so the evidence is in the paper itself")
-        elif len(metrics) == 1 and len(claims) >= 2:
-            notes.append(f"the reported numbers rest on one metric ({metrics.pop()})")
+        names = (self.pick.short_name,)
+        own = [bind_claim(c, names) for c in self.candidate.claims
+               if c.kind not in ("count",) and c.field != "comment"]
+        own = [b for b in own if b.role == "result" and b.subject != "baseline"]
+        metrics = {b.quantity for b in own if b.quantity and canonical_metric(b.quantity)}
+        if not own:
+            notes.append("no result of its own is stated with a number in the abstract")
+        elif len(own) >= 2 and len(metrics) == 1 and len({b.quantity for b in own}) == 1:
+            notes.append(f"every number it reports measures {metrics.pop()}")
         if not notes:
             return ""
         text = "; ".join(notes)
         return text[:1].upper() + text[1:] + "."
 
     def one_line(self) -> str:
-        """The contribution in one line (never the title): the contribution sentence's
-        main clause, when it is short enough to stand alone."""
+        """The contribution in one line (never the title): a contribution sentence — or,
+        failing that, a method one — whole, or cut only before a clause that hangs on it."""
+        for roles in (("contribution",), ("method",)):
+            for s in self.sentences:
+                if s.role not in roles or _asks(s.text) or _prior(s.text):
+                    continue
+                line = third_person(s.text, self.pick.short_name)
+                if leans_back(line):
+                    continue
+                if len(line) <= 200:
+                    return line.rstrip(".") + "."
+                cut = re.search(r"^(.{50,200}?)(?:, (?:which|where|while|whereas|enabling|"
+                                r"allowing|achieving|yielding|producing|unlike)\b|;|:\s|"
+                                r"\s\u2014\s|\s\u2013\s)", line)
+                if cut and not re.search(r"\b(?:a|an|the|of|to|and|or|with|for|whether|"
+                                         r"that)$", cut.group(1)):
+                    return cut.group(1).rstrip(",;: ") + "."
+        return ""
+
+    def idea(self) -> str:
+        """What the paper offers, as its own appositive: "NaviEdit, a training-free
+        inference-time controller" — for why-read, without repeating a quoted sentence."""
+        name = re.escape(self.pick.short_name)
         for s in self.sentences:
-            if s.role != "contribution":
+            if s.role not in ("contribution", "method"):
                 continue
-            line = third_person(s.text, self.pick.short_name)
-            if leans_back(line):
-                continue
-            if len(line) <= 200:
-                return line.rstrip(".") + "."
-            cut = re.search(r"^(.{50,200}?)(?:,? (?:which|that|where|while|whereas|enabling|"
-                            r"allowing|achieving|yielding|producing|unlike)\b|;|:|\s\u2014\s|"
-                            r"\s\u2013\s)", line)
-            if cut:
-                return cut.group(1).rstrip(",;: ") + "."
+            found = re.search(r"\b(?:propose|introduce|present|develop|design)s?\s+(?:the\s+)?"
+                              r"(?:[\w\-]+\s+){0,4}?(?:\(?" + name + r"\)?)\s*,\s*"
+                              r"(an?\s[^,;:.]{8,110}?)(?=\s+(?:that|which|to|for|with|by)\b|"
+                              r"[,;:.]|$)", s.text)
+            if found:
+                return found.group(1).strip()
         return ""
 
 
@@ -231,3 +275,23 @@ def _clause_with(sentence: str, pattern: re.Pattern) -> str:
             if m.start() >= match.end()]
     end = min(ends, default=len(sentence))
     return sentence[start:end].strip().rstrip(".;,")
+
+
+def _phrase_around(sentence: str, match: re.Match) -> str:
+    found = re.search(r"(?<![\w,.\-])(?:[\w-]+\s){0,2}" + re.escape(match.group(0)) +
+                      r"(?:\s[\w-]+){0,2}", sentence)
+    phrase = found.group(0) if found else match.group(0)
+    phrase = re.sub(r"(?:\s(?:with|a|an|the|of|and|in|on|for|to|that|which))+$", "", phrase)
+    return re.sub(r"^(?:(?:with|a|an|the|of|and|in|on|for|to)\s)+", "", phrase, flags=re.I)
+
+
+def _asks(sentence: str) -> bool:
+    """A question, or a sentence that only asks one ("we ask whether …")."""
+    return sentence.rstrip().endswith("?") or bool(re.search(
+        r"\b(?:ask|asks|asking|question)\s+(?:whether|if|how|what|why)\b", sentence, re.I))
+
+
+def _prior(sentence: str) -> bool:
+    """The sentence speaks of prior work, not of this paper."""
+    return bool(PRIOR.match(sentence)) and not re.search(r"\b(?:we|our|ours)\b", sentence,
+                                                          re.I)
