@@ -53,14 +53,16 @@ def test_fixture_edge_cases(settings, tmp_path):
     by_id = {p.id: p for p in digest.picks}
     assert by_id["2606.10003"].author_line == "Gus Hale et al. (500 authors)"
     assert "abstract is empty" in by_id["2606.10006"].sections["core_contribution"]
-    assert by_id["2606.10006"].peer_review == "ICLR 2026 workshop paper"
+    assert str(by_id["2606.10006"].peer_review) == "ICLR 2026 workshop paper"
+    assert by_id["2606.10006"].peer_review.status == "workshop"
     assert "\u6269\u6563" in by_id["2606.10005"].short_name          # non-English title kept
     theory = by_id["2606.10002"]
     assert "\u03a9(w^2)" in " ".join(theory.sections.values())    # LaTeX rendered
     assert "$" not in json.dumps(digest.to_json())
     assert "2606.10007" not in by_id and "2606.10008" not in by_id  # off-topic
     assert by_id["2606.10001"].code_url == "https://github.com/example/turbosolve"
-    assert by_id["2606.10001"].peer_review == "Accepted at ICML 2026"
+    assert by_id["2606.10001"].peer_review.label == "Accepted at ICML 2026"
+    assert by_id["2606.10001"].peer_review.venue == "ICML 2026"
 
 
 def test_json_contract(settings, tmp_path):

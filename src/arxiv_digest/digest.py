@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from arxiv_digest.review import PeerReview
+
 SECTION_NAMES = ("core_contribution", "key_insight", "results", "limits", "why_read")
 SECTION_TITLES = {
     "core_contribution": "Core contribution", "key_insight": "Key technical insight",
@@ -57,7 +59,7 @@ class Pick:
     categories: list[str]
     announce_type: str
     code_url: str | None
-    peer_review: str
+    peer_review: PeerReview        # structured; prints as its label
     evidence_strength: str
     evidence_reason: str
     area: str
@@ -92,7 +94,9 @@ class Pick:
             "named_heading": self.named_heading,
             "authors": self.authors, "institutions": self.institutions,
             "categories": self.categories, "announce_type": self.announce_type,
-            "news": self.news, "code_url": self.code_url, "peer_review": self.peer_review,
+            "news": self.news, "code_url": self.code_url, "peer_review": self.peer_review.label,
+            "peer_review_status": str(self.peer_review.status),
+            "peer_review_venue": self.peer_review.venue,
             "evidence_strength": self.evidence_strength, "evidence_reason": self.evidence_reason,
             "area": self.area, "tier": self.tier, "score": round(self.score, 4),
             "url": self.abs_url, "highlight": self.highlight, "one_line": self.one_line,
@@ -105,9 +109,16 @@ class Pick:
 
     @classmethod
     def from_json(cls, data: dict) -> "Pick":
-        fields = {k: v for k, v in data.items() if k not in ("url", "claims")}
+        fields = {k: v for k, v in data.items()
+                  if k not in ("url", "claims", "peer_review_status", "peer_review_venue")}
+        fields["peer_review"] = PeerReview.from_label(
+            data["peer_review"], data.get("peer_review_venue"), data.get("peer_review_status"))
         return cls(abs_url=data["url"], claims=[ClaimRef(**c) for c in data.get("claims", [])],
                    **fields)
+
+    def __post_init__(self):
+        if isinstance(self.peer_review, str):       # a label given directly
+            self.peer_review = PeerReview.from_label(self.peer_review)
 
 
 @dataclass

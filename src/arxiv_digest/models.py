@@ -9,10 +9,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from enum import StrEnum
 
-AnnounceType = Literal["new", "cross", "replace", "replace-cross"]
-ANNOUNCE_TYPES: tuple[str, ...] = ("new", "cross", "replace", "replace-cross")
+class AnnounceType(StrEnum):
+    """How a paper appears in a category's listing (arXiv's own words)."""
+
+    NEW = "new"
+    CROSS = "cross"
+    REPLACE = "replace"
+    REPLACE_CROSS = "replace-cross"
+
+    @property
+    def is_replacement(self) -> bool:
+        return self in (AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS)
+
+
+ANNOUNCE_TYPES: tuple[str, ...] = tuple(t.value for t in AnnounceType)
+REPLACEMENTS = frozenset({AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS})
 
 # New-style ids (0704.0001 onwards, 5-digit numbers since 2015) and old-style
 # archive ids (astro-ph/0601001, math.GT/0309136), each with an optional version.
@@ -133,7 +146,7 @@ class Listing:
         for types in kinds.values():
             if "new" in types:
                 union.add("new")
-            elif types & {"replace", "replace-cross"}:
+            elif types & REPLACEMENTS:
                 union.add("replace")
             else:
                 union.add("cross")

@@ -13,14 +13,14 @@ from datetime import date, timedelta
 from arxiv_digest import claims as claims_module
 from arxiv_digest import signals as signal_registry
 from arxiv_digest.claims import Claim
-from arxiv_digest.models import Listing, Paper
+from arxiv_digest.models import AnnounceType, Listing, Paper
 from arxiv_digest.shortnames import short_name
 from arxiv_digest.signals import DayContext, SignalValue
-from arxiv_digest.signals.venue import peer_review
+from arxiv_digest.review import ReviewStatus, peer_review
 from arxiv_digest.topics import Profile
 from arxiv_digest.topics.relevance import Relevance, assess
 
-_TYPE_ORDER = {"new": 0, "cross": 1, "replace": 2, "replace-cross": 3}
+_TYPE_ORDER = {t: i for i, t in enumerate(AnnounceType)}
 
 
 @dataclass
@@ -73,11 +73,11 @@ def replacement_news(paper: Paper, previous: Paper | None) -> str | None:
     """A revision is news when its comment announces an acceptance the previous version's
     comment did not (or, with no previous version known, any acceptance)."""
     now = peer_review(paper.comment, paper.journal_ref)
-    if now.status != "accepted":
+    if now.status != ReviewStatus.ACCEPTED:
         return None
     if previous is not None:
         before = peer_review(previous.comment, previous.journal_ref)
-        if before.status == "accepted" and before.venue == now.venue:
+        if before.status == ReviewStatus.ACCEPTED and before.venue == now.venue:
             return None
         return f"v{paper.version}: {now.label} (new since v{previous.version})"
     return f"v{paper.version}: {now.label}"
@@ -97,7 +97,7 @@ def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None
     for paper in listing.papers():
         announce = min(types[paper.id], key=_TYPE_ORDER.__getitem__)
         news = None
-        if announce in ("replace", "replace-cross"):
+        if AnnounceType(announce).is_replacement:
             news = replacement_news(paper, previous_versions.get(paper.id))
             if news is None:
                 without_news += 1

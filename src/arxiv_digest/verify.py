@@ -25,7 +25,8 @@ from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
 from arxiv_digest.latex import latex_to_text
 from arxiv_digest.links import find_links, links, mentions
 from arxiv_digest.meaning import meaning_problem
-from arxiv_digest.signals.venue import _VENUE_RE, _venue_name
+from arxiv_digest.topics.relevance import Tier
+from arxiv_digest.review import VENUE_RE, venue_name
 
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December")
@@ -87,7 +88,7 @@ def bank_for(digest: Digest, plan) -> dict[int, SourceText]:
     """The bank for a digest written from ``plan`` (a :class:`DigestPlan`): the picks'
     papers, and the listing's counts with the topic pool's make-up."""
     candidates = plan.ranking.candidates
-    core = sum(1 for c in candidates if c.relevance.tier == "core")
+    core = sum(1 for c in candidates if c.relevance.tier == Tier.CORE)
     extra = [core, plan.ranking.pool - core, sum(1 for c in candidates if c.news)]
     bank = source_bank(digest, {c.paper.id: c.paper for c in plan.picks}, extra)
     for pick in digest.picks:
@@ -109,8 +110,8 @@ def facts(text: str) -> tuple[list[tuple[str, str | None]], list[str]]:
     """The numbers (with % or ×) and venues stated in ``text``."""
     masked = _MASKS.sub(lambda m: " " * len(m.group(0)), text)
     venues = []
-    for match in _VENUE_RE.finditer(masked):
-        venues.append(_venue_name(match))
+    for match in VENUE_RE.finditer(masked):
+        venues.append(venue_name(match))
         masked = masked[:match.start()] + " " * (match.end() - match.start()) + masked[match.end():]
     numbers = []
     for match in _NUMBER.finditer(masked):

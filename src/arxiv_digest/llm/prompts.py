@@ -79,7 +79,7 @@ def pick_messages(pick: Pick, candidate: Candidate) -> tuple[list[dict], int]:
         ("title", paper.title),
         ("categories", ", ".join(paper.categories)),
         ("comment", paper.comment or "none"),
-        ("peer review", pick.peer_review),
+        ("peer review", pick.peer_review.label),
         ("code link", "yes" if pick.code_url else "none at announcement"),
         ("evidence", f"{pick.evidence_strength}"),
         ("numbers (number = quantity, direction, whose, condition)",
@@ -114,7 +114,7 @@ def day_messages(digest: Digest) -> tuple[list[dict], int]:
             ("research area", pick.area),
             ("what it does", pick.heading),
             ("key number", pick.highlight),
-            ("peer review", pick.peer_review),
+            ("peer review", pick.peer_review.label),
             ("evidence", pick.evidence_strength),
         ])
         screened += n

@@ -4,6 +4,7 @@ named baselines, several metrics or benchmarks, theory bounds) versus bare claim
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 
 from arxiv_digest.binding import bind_claim, same_quantity
 from arxiv_digest.claims import Claim
@@ -13,8 +14,15 @@ from arxiv_digest.signals import DayContext, SignalValue, register
 STRONG, MODERATE = 0.6, 0.3
 
 
-def evidence_strength(value: float) -> str:
-    return "strong" if value >= STRONG else "moderate" if value >= MODERATE else "thin"
+class Strength(StrEnum):
+    STRONG = "strong"
+    MODERATE = "moderate"
+    THIN = "thin"
+
+
+def evidence_strength(value: float) -> Strength:
+    return (Strength.STRONG if value >= STRONG else Strength.MODERATE if value >= MODERATE
+            else Strength.THIN)
 
 
 def assess(claims: list[Claim], names: tuple[str, ...] = ()) -> SignalValue:

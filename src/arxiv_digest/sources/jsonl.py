@@ -21,7 +21,8 @@ from pathlib import Path
 
 from arxiv_digest.errors import InputError
 from arxiv_digest.models import (
-    ANNOUNCE_TYPES, Listing, ListingEntry, Paper, Problem, SourceResult, split_arxiv_id,
+    ANNOUNCE_TYPES, REPLACEMENTS, AnnounceType, Listing, ListingEntry, Paper, Problem,
+    SourceResult, split_arxiv_id,
 )
 from arxiv_digest.sources import ProgressFn, register_replay
 from arxiv_digest.sources.reader import ReplayInput, open_input
@@ -99,7 +100,7 @@ def paper_from_record(record: object) -> tuple[Paper, str | None]:
     if version is None:
         # New submissions and their cross-lists are first versions; a replacement
         # without a version is resolved by the store (0 = one after the latest known).
-        version = 0 if announce in ("replace", "replace-cross") else 1
+        version = 0 if announce in REPLACEMENTS else 1
     paper = Paper(
         id=paper_id, version=version, title=title,
         authors=[clean(a) for a in authors if clean(a)],
@@ -146,8 +147,8 @@ def _check_limits(record: dict, paper_id: str) -> None:
 
 def announce_type_in(paper: Paper, category: str, explicit: str | None) -> str:
     primary = paper.primary_category
-    if explicit in ("replace", "replace-cross"):
-        return "replace" if category == primary else "replace-cross"
+    if explicit in REPLACEMENTS:
+        return AnnounceType.REPLACE if category == primary else AnnounceType.REPLACE_CROSS
     if explicit == "cross":
         return "cross"
     return "new" if category == primary else "cross"

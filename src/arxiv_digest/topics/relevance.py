@@ -10,6 +10,8 @@ weak evidence.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -18,7 +20,15 @@ from arxiv_digest.models import Paper
 from arxiv_digest.topics import Profile
 from arxiv_digest.topics.terms import TermSet, tokens
 
-CORE, APPLICATION, NOT_RELEVANT = "core", "application", "not_relevant"
+class Tier(StrEnum):
+    """Where a paper stands for a topic: advancing the models, applying them, or off topic."""
+
+    CORE = "core"
+    APPLICATION = "application"
+    NOT_RELEVANT = "not_relevant"
+
+
+CORE, APPLICATION, NOT_RELEVANT = Tier.CORE, Tier.APPLICATION, Tier.NOT_RELEVANT
 STRONG = 2.5   # a topic phrase at least this heavy is unambiguous
 STUFFING_REPEATS = 8
 STUFFING_DENSITY = 0.12

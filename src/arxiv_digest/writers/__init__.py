@@ -20,7 +20,7 @@ from arxiv_digest.latex import latex_to_text
 from arxiv_digest.links import code_url, links
 from arxiv_digest.rank import Candidate, Ranking
 from arxiv_digest.signals.evidence import evidence_strength
-from arxiv_digest.signals.venue import peer_review
+from arxiv_digest.review import peer_review
 from arxiv_digest.topics import Profile
 from arxiv_digest.topics.relevance import APPLICATION
 from arxiv_digest.topics.terms import tokens
@@ -118,7 +118,7 @@ def skeleton(plan: DigestPlan, writer: str) -> Digest:
             heading=heading, named_heading=named, authors=list(paper.authors),
             categories=list(paper.categories), announce_type=candidate.announce_type,
             code_url=code_url(paper), peer_review=peer_review(paper.comment,
-                                                              paper.journal_ref).label,
+                                                              paper.journal_ref),
             evidence_strength=strength,
             evidence_reason=_strip_strength(evidence.reason) if evidence else "no evidence signal",
             area=area_of(candidate, plan.profile), tier=candidate.relevance.tier,

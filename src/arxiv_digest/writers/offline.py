@@ -14,6 +14,8 @@ from collections import Counter
 
 from arxiv_digest.digest import NUMBER_WORDS, Digest, Pick
 from arxiv_digest.rank import Candidate
+from arxiv_digest.topics.relevance import Tier
+from arxiv_digest.review import ReviewStatus
 from arxiv_digest.writers import DigestPlan, listing_sources, register, skeleton
 from arxiv_digest.writers.facts import describe, facts_of, shared
 from arxiv_digest.writers.prose import join_names
@@ -88,9 +90,8 @@ class OfflineWriter:
         venues = Counter()
         cited: dict[str, list[int]] = {}
         for pick in digest.picks:
-            if pick.peer_review.startswith(("Accepted at", "Published in")):
-                venue = pick.peer_review.split(" at ", 1)[-1].split(" in ", 1)[-1]
-                venue = venue.split(" (")[0]
+            venue = pick.peer_review.venue
+            if pick.peer_review.status == ReviewStatus.ACCEPTED and venue:
                 venues[venue] += 1
                 cited.setdefault(venue, []).append(pick.source)
         if venues:
@@ -111,7 +112,7 @@ class OfflineWriter:
                 for cat, c in counts["categories"].items()]
         union = counts["union"]
         ranking = plan.ranking
-        core = sum(1 for c in ranking.candidates if c.relevance.tier == "core")
+        core = sum(1 for c in ranking.candidates if c.relevance.tier == Tier.CORE)
         parts = [
             f"This issue covers the arXiv listing of {day:%A, %B} {day.day}, {day.year}, "
             f"announced {digest.announced}.",

@@ -11,6 +11,7 @@ import re
 from arxiv_digest.binding import bind_claim
 from arxiv_digest.binding_words import canonical_metric
 from arxiv_digest.digest import ClaimRef, Pick
+from arxiv_digest.review import ReviewStatus
 from arxiv_digest.rank import Candidate
 from arxiv_digest.roles import RoledSentence, classify, leans_back
 from arxiv_digest.writers.highlight import choose_highlight
@@ -205,10 +206,10 @@ class PickWriter:
     def _derived(self) -> str:
         """What follows from the data: review status, code, how the case is made."""
         notes = []
-        review = self.pick.peer_review
-        if review.startswith("Preprint"):
+        status = self.pick.peer_review.status
+        if status == ReviewStatus.PREPRINT:
             notes.append("not peer reviewed yet")
-        elif review.startswith("Submitted"):
+        elif status == ReviewStatus.SUBMITTED:
             notes.append("submitted for review, not yet accepted")
         if not self.pick.code_url:
             notes.append("no code link at announcement")
