@@ -104,6 +104,7 @@ class Settings:
     llm: LLMSettings = field(default_factory=LLMSettings)
     smtp: SMTPSettings = field(default_factory=SMTPSettings)
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
+    picks: int = 5                             # papers a digest features
     configured: frozenset[str] = frozenset()   # settings given in config.toml or the env
 
     @property
@@ -187,7 +188,7 @@ def load_settings(home: Path | None = None) -> Settings:
 def _from_toml(data: dict, where: Path) -> dict:
     known = {"categories", "feed_url", "api_url", "api_min_interval", "feed_min_interval",
              "contact", "http_timeout", "http_retries", "holidays", "llm", "site_url",
-             "smtp", "enrich"}
+             "smtp", "enrich", "picks"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}; "
@@ -197,6 +198,9 @@ def _from_toml(data: dict, where: Path) -> dict:
         cats = values["categories"]
         if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats) or not cats:
             raise ConfigError(f"{where}: categories must be a non-empty list of strings")
+    if "picks" in values and (not isinstance(values["picks"], int) or not
+                              1 <= values["picks"] <= 20):
+        raise ConfigError(f"{where}: picks must be a whole number from 1 to 20")
     if "api_min_interval" in values:
         if float(values["api_min_interval"]) < ARXIV_MIN_API_INTERVAL:
             raise ConfigError(f"{where}: api_min_interval below {ARXIV_MIN_API_INTERVAL} s "

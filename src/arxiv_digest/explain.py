@@ -7,7 +7,7 @@ from datetime import date
 from arxiv_digest.config import Settings
 from arxiv_digest.errors import DigestError
 from arxiv_digest.models import split_arxiv_id
-from arxiv_digest.pipeline import rank_day
+from arxiv_digest.pipeline import select_day
 from arxiv_digest.rank import combine
 from arxiv_digest.store import Store
 from arxiv_digest.topics import Profile
@@ -20,7 +20,8 @@ def explain_paper(settings: Settings, store: Store, profile: Profile, raw_id: st
         paper_id, _ = split_arxiv_id(raw_id)
     except ValueError as exc:
         raise DigestError(f"{exc}; give an id such as 2606.24888") from None
-    ranking = rank_day(settings, store, profile, day)
+    selection = select_day(settings, store, profile, day)
+    ranking = selection.ranking
     lines = []
     for candidate in ranking.candidates:
         if candidate.paper.id != paper_id:
@@ -29,6 +30,7 @@ def explain_paper(settings: Settings, store: Store, profile: Profile, raw_id: st
         lines.append(f"{paper.id}v{paper.version} — {candidate.short_name}: {paper.title}")
         lines.append(f"rank {candidate.rank} of {ranking.pool} on-topic papers "
                      f"({profile.name}, {ranking.date}); score {candidate.score:.3f}")
+        lines.append(selection.status(paper.id))
         if candidate.news:
             lines.append(f"replacement with news: {candidate.news}")
         total = sum(w for n, w in profile.weights.items() if candidate.signals.get(n))

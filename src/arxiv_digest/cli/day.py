@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -100,17 +101,17 @@ def rank(ctx, day, inputs, profile_name, top, wide, as_json, wait) -> None:
     """Rank a day's on-topic papers, with every signal's value and reason."""
     from contextlib import nullcontext
 
-    from arxiv_digest.pipeline import rank_day
+    from arxiv_digest.pipeline import select_day
     from arxiv_digest.store import Store
 
     profile = load_profile_named(ctx, profile_name)
     lock = writing(ctx, "rank --input", wait=wait) if inputs else nullcontext()
     with lock, Store(ctx.obj["settings"].db_path) as store:
-        ranking = rank_day(ctx.obj["settings"], store, profile, day, list(inputs))
+        selection = select_day(ctx.obj["settings"], store, profile, day, list(inputs))
     if as_json:
-        click.echo(json.dumps(ranking.to_json(top), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(selection.to_json(top), indent=2, ensure_ascii=False))
         return
-    print_table(rank_table(ranking, profile, top, wide))
+    print_table(rank_table(selection, profile, top, wide))
 
 
 @cli.command()
@@ -134,30 +135,49 @@ def explain(ctx, paper_id, day, profile_name) -> None:
               type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Editor's picks: {\"days\": {DATE: {\"picks\": [ids], \"listing\": file}}}.")
 @profile_option
+@click.option("--history", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also score with the N listing days before each day (files beside its "
+                   "file) run first, as a daily user's store would hold them.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable scores.")
-@wait_option
 @click.pass_context
-def evaluate_command(ctx, picks_path, profile_name, as_json, wait) -> None:
-    """Score the ranking against an editor's picks: hits in our top 5 and top 10."""
+def evaluate_command(ctx, picks_path, profile_name, history, as_json) -> None:
+    """Score the digest's picks against an editor's: hits in our 5 picks, top 10, top 15.
+
+    Each mode runs in a fresh temporary store, so the numbers do not depend on (and do not
+    change) your data directory."""
+    import tempfile
+
+    from arxiv_digest.config import load_settings
     from arxiv_digest.evaluate import evaluate
     from arxiv_digest.store import Store
 
     profile = load_profile_named(ctx, profile_name)
-    with writing(ctx, "eval", wait=wait), Store(ctx.obj["settings"].db_path) as store:
-        scores = evaluate(ctx.obj["settings"], store, profile, picks_path)
+    modes = [("without history", 0)] + ([(f"with {history} days of history", history)]
+                                         if history else [])
+    results = {}
+    for label, days in modes:
+        with tempfile.TemporaryDirectory(prefix="arxiv-digest-eval-") as home:
+            settings = replace(load_settings(Path(home)),
+                               categories=ctx.obj["settings"].categories)
+            with Store(settings.db_path) as store:
+                results[label] = evaluate(settings, store, profile, picks_path, days)
     if as_json:
-        click.echo(json.dumps([s.to_json() for s in scores], indent=2))
+        click.echo(json.dumps({label.replace(" ", "_"): [s.to_json() for s in scores]
+                               for label, scores in results.items()}, indent=2))
         return
-    for score in scores:
-        ranks = ", ".join(f"{pid}: {r if r is not None else 'not in pool'}"
-                          for pid, r in score.ranks.items())
-        click.echo(f"{score.day}: {score.in_top5}/5 in our top 5, {score.in_top10}/5 in our "
-                   f"top 10 (random from the pool of {score.pool}: {score.random_top5:.2f} and "
-                   f"{score.random_top10:.2f})\n  ranks — {ranks}")
-    if scores:
-        n = len(scores)
-        click.echo(f"mean: {sum(s.in_top5 for s in scores) / n:.1f} in top 5, "
-                   f"{sum(s.in_top10 for s in scores) / n:.1f} in top 10 over {n} day(s)")
+    for label, scores in results.items():
+        click.echo(f"{label}:")
+        for score in scores:
+            ranks = ", ".join(f"{pid}: {r if r is not None else 'not in pool'}"
+                              for pid, r in score.ranks.items())
+            click.echo(f"  {score.day}: {score.in_top5}/5 among our picks, {score.in_top10}/5 "
+                       f"in our top 10, {score.in_top15}/5 in our top 15 (random from the "
+                       f"pool of {score.pool}: {score.random_top5:.2f} in 5)\n    ranks — {ranks}")
+        if scores:
+            n = len(scores)
+            click.echo(f"  mean: {sum(s.in_top5 for s in scores) / n:.1f} among our picks, "
+                       f"{sum(s.in_top10 for s in scores) / n:.1f} in top 10, "
+                       f"{sum(s.in_top15 for s in scores) / n:.1f} in top 15 over {n} day(s)")
 
 
 @cli.command()

@@ -60,7 +60,7 @@ def send(ctx, day, profile_name, recipients, force) -> None:
     for line in settings.defaults_in_use("smtp", "site_url"):
         warn(line)
     with writing(ctx, "send"), Store(settings.db_path) as store:
-        dates = [d for d, _ in store.digest_dates(profile.name)]
+        dates = store.digest_dates(profile.name)
         day = day or (dates[-1] if dates else None)
         text = store.digest_json(day, profile.name) if day else None
         if text is None:

@@ -67,9 +67,11 @@ def strongest_reasons(candidate, weights: dict[str, float], n: int = 2) -> list[
     return [reason for share, _, reason in scored[:n] if share > 0]
 
 
-def rank_table(ranking, profile, top: int | None, wide: bool):
-    """The ranking as a table that fits 80 columns: rank, id, short name, score and the
-    two strongest reasons; ``wide`` adds a column per signal that has data that day."""
+def rank_table(selection, profile, top: int | None, wide: bool):
+    """The ranking as a table that fits 80 columns: rank, id (★ the digest's picks, ·
+    passed over as featured before), short name, score and the two strongest reasons;
+    ``wide`` adds a column per signal that has data that day."""
+    ranking = selection.ranking
     from rich.table import Table
     from rich.text import Text
 
@@ -86,7 +88,9 @@ def rank_table(ranking, profile, top: int | None, wide: bool):
     if not wide:
         table.add_column("why (strongest signals)", overflow="fold", ratio=1)
     for c in shown:
-        row = [str(c.rank), c.paper.id, c.short_name, f"{c.score:.3f}"]
+        mark = "\u2605" if c.paper.id in selection.picked_ids else \
+            "\u00b7" if c.paper.id in selection.skipped else " "
+        row = [f"{c.rank}{mark}", c.paper.id, c.short_name, f"{c.score:.3f}"]
         row += [f"{c.signals[n].value:.2f}" if c.signals.get(n) else "–" for n in names]
         if not wide:
             row.append("; ".join(strongest_reasons(c, profile.weights)))

@@ -133,13 +133,13 @@ class LLMBackend:
         for i, request in enumerate(requests):
             row = self.store.llm_cached(self.model, request.key(self.model))
             if row is not None:
-                result = LLMResult(request.part, cached=True, created_at=row["created_at"],
-                                   prompt_tokens=row["prompt_tokens"],
-                                   completion_tokens=row["completion_tokens"])
-                if row["response"] is None:
+                result = LLMResult(request.part, cached=True, created_at=row.created_at,
+                                   prompt_tokens=row.prompt_tokens,
+                                   completion_tokens=row.completion_tokens)
+                if row.response is None:
                     result.error = "the model's reply failed validation (cached)"
                 else:
-                    result.value = request.reply.model_validate_json(row["response"])
+                    result.value = request.reply.model_validate_json(row.response)
                 results[i] = result
                 self.usage.cached += 1
                 continue

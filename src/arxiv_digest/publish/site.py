@@ -46,8 +46,8 @@ def build_site(store: Store, out: Path, home: Path | None = None,
                base_url: str = "http://localhost:8000/") -> SiteReport:
     start = time.perf_counter()
     out = Path(out)
-    digests = [Digest.from_json(json.loads(text)) for _, _, text in store.digests()
-               if json.loads(text).get("lang", "en") == "en"]
+    digests = [Digest.from_json(json.loads(stored.json)) for stored in store.digests()
+               if json.loads(stored.json).get("lang", "en") == "en"]
     names = sorted({d.profile for d in digests} | set(available_profiles(home)))
     profiles = [_profile(name, home, digests) for name in names]
     env = _environment(True)

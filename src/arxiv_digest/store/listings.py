@@ -222,18 +222,25 @@ class ListingStore(Connection):
 
     def cached_relevance(self, profile: str, fingerprint: str,
                          papers: list[Paper]) -> dict[str, str]:
-        """Relevance tiers computed earlier for these paper versions under this profile text."""
-        wanted = {(p.id, p.version) for p in papers}
-        rows = self.conn.execute(
-            "SELECT paper_id, version, tier FROM relevance_cache WHERE profile = ? "
-            "AND fingerprint = ?", (profile, fingerprint))
-        return {r[0]: r[2] for r in rows if (r[0], r[1]) in wanted}
+        """Relevance tiers computed earlier for these paper versions under this profile text
+        (the (id, version) pairs are matched in SQL)."""
+        found: dict[str, str] = {}
+        pairs = sorted({(p.id, p.version) for p in papers})
+        for chunk in _chunks(pairs, 400):
+            values = ", ".join("(?, ?)" for _ in chunk)
+            for row in self.conn.execute(
+                    f"SELECT paper_id, tier FROM relevance_cache WHERE profile = ? AND "
+                    f"fingerprint = ? AND (paper_id, version) IN (VALUES {values})",
+                    (profile, fingerprint, *[x for pair in chunk for x in pair])):
+                found[row["paper_id"]] = row["tier"]
+        return found
 
     def save_relevance(self, profile: str, fingerprint: str,
                        rows: list[tuple[str, int, str, float]]) -> None:
         with self.transaction():
             self.conn.executemany(
-                "INSERT INTO relevance_cache VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+                "INSERT INTO relevance_cache (profile, fingerprint, paper_id, version, tier, value) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
                 "(profile, paper_id, version) DO UPDATE SET fingerprint = excluded.fingerprint, "
                 "tier = excluded.tier, value = excluded.value",
                 [(profile, fingerprint, *row) for row in rows])

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-import sqlite3
+from dataclasses import dataclass
 from datetime import date
 
 from arxiv_digest.store.connection import Connection, _now
+
+
+@dataclass(frozen=True)
+class StoredDigest:
+    date: date
+    profile: str
+    json: str                       # the digest's JSON rendering
+
+
+@dataclass(frozen=True)
+class CachedReply:
+    response: str | None            # the validated reply; None when the model failed it
+    prompt_tokens: int
+    completion_tokens: int
+    created_at: str
 
 
 class PublishingStore(Connection):
@@ -16,63 +31,91 @@ class PublishingStore(Connection):
         """Record a day's digest and the papers it features (replacing an earlier run)."""
         with self.transaction():
             self.conn.execute(
-                "INSERT INTO digests VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (date, profile) DO "
+                "INSERT INTO digests (date, profile, writer, title, json, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (date, profile) DO "
                 "UPDATE SET writer = excluded.writer, title = excluded.title, "
                 "json = excluded.json, created_at = excluded.created_at "
                 "WHERE json IS NOT excluded.json OR writer IS NOT excluded.writer",
                 (day.isoformat(), profile, writer, title, data, _now()))
-            self.conn.execute("DELETE FROM featured WHERE profile = ? AND date = ?",
-                              (profile, day.isoformat()))
-            self.conn.executemany("INSERT INTO featured VALUES (?, ?, ?, ?, ?)",
-                                  [(profile, pid, version, day.isoformat(), news)
-                                   for pid, version, news in featured])
+            self._save_featured(day, profile, featured)
+
+    def save_featured(self, day: date, profile: str,
+                      featured: list[tuple[str, int, str | None]]) -> None:
+        """Record what a day's selection featured, without a written digest (evaluation
+        replaying history)."""
+        with self.transaction():
+            self._save_featured(day, profile, featured)
+
+    def _save_featured(self, day: date, profile: str,
+                       featured: list[tuple[str, int, str | None]]) -> None:
+        self.conn.execute("DELETE FROM featured WHERE profile = ? AND date = ?",
+                          (profile, day.isoformat()))
+        self.conn.executemany("INSERT INTO featured (profile, paper_id, version, date, news) "
+                              "VALUES (?, ?, ?, ?, ?)",
+                              [(profile, pid, version, day.isoformat(), news)
+                               for pid, version, news in featured])
 
     def digest_json(self, day: date, profile: str) -> str | None:
         row = self.conn.execute("SELECT json FROM digests WHERE date = ? AND profile = ?",
                                 (day.isoformat(), profile)).fetchone()
         return row[0] if row else None
 
-    def digests(self) -> list[tuple[date, str, str]]:
-        """Every stored digest: (date, profile, JSON), oldest first."""
-        return [(date.fromisoformat(r[0]), r[1], r[2]) for r in self.conn.execute(
-            "SELECT date, profile, json FROM digests ORDER BY date, profile")]
+    def digests(self) -> list[StoredDigest]:
+        """Every stored digest, oldest first."""
+        return [StoredDigest(date.fromisoformat(r["date"]), r["profile"], r["json"])
+                for r in self.conn.execute(
+                    "SELECT date, profile, json FROM digests ORDER BY date, profile")]
 
-    def digest_dates(self, profile: str | None = None) -> list[tuple[date, str]]:
+    def digest_dates(self, profile: str | None = None) -> list[date]:
+        """The dates of the stored digests (of one profile, or of any), oldest first."""
         rows = self.conn.execute(
-            "SELECT date, profile FROM digests" + (" WHERE profile = ?" if profile else "")
-            + " ORDER BY date, profile", (profile,) if profile else ())
-        return [(date.fromisoformat(r[0]), r[1]) for r in rows]
+            "SELECT DISTINCT date FROM digests" + (" WHERE profile = ?" if profile else "")
+            + " ORDER BY date", (profile,) if profile else ())
+        return [date.fromisoformat(r["date"]) for r in rows]
 
-    def featured_before(self, profile: str, day: date) -> dict[str, set[str | None]]:
-        """Papers featured in this profile's digests before ``day``, with the news each
-        time (None for a first feature)."""
-        result: dict[str, set[str | None]] = {}
-        for pid, news in self.conn.execute(
-                "SELECT paper_id, news FROM featured WHERE profile = ? AND date < ?",
-                (profile, day.isoformat())):
-            result.setdefault(pid, set()).add(news)
+    def featured_before(self, profile: str, day: date) -> dict[str, list[tuple[date, str | None]]]:
+        """Papers featured in this profile's digests before ``day``: each time, its date
+        and the news it was featured for (None for a first feature)."""
+        result: dict[str, list[tuple[date, str | None]]] = {}
+        for row in self.conn.execute(
+                "SELECT paper_id, date, news FROM featured WHERE profile = ? AND date < ? "
+                "ORDER BY date", (profile, day.isoformat())):
+            result.setdefault(row["paper_id"], []).append((date.fromisoformat(row["date"]),
+                                                           row["news"]))
         return result
+
+    def featured_on(self, profile: str, day: date) -> list[str]:
+        """The papers the profile's digest of ``day`` featured, in its order."""
+        return [r["paper_id"] for r in self.conn.execute(
+            "SELECT paper_id FROM featured WHERE profile = ? AND date = ? ORDER BY rowid",
+            (profile, day.isoformat()))]
 
     # -- LLM responses -----------------------------------------------------------------------
 
-    def llm_cached(self, model: str, request_hash: str) -> sqlite3.Row | None:
-        return self.conn.execute(
+    def llm_cached(self, model: str, request_hash: str) -> CachedReply | None:
+        row = self.conn.execute(
             "SELECT response, prompt_tokens, completion_tokens, created_at FROM llm_cache "
             "WHERE model = ? AND request_hash = ?", (model, request_hash)).fetchone()
+        if row is None:
+            return None
+        return CachedReply(row["response"], row["prompt_tokens"], row["completion_tokens"],
+                           row["created_at"])
 
     def save_llm_response(self, model: str, request_hash: str, response: str | None,
                           prompt_tokens: int, completion_tokens: int) -> str:
         created = _now()
         with self.transaction():
             self.conn.execute(
-                "INSERT OR REPLACE INTO llm_cache VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO llm_cache (model, request_hash, response, prompt_tokens, "
+                "completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (model, request_hash, response, prompt_tokens, completion_tokens, created))
         return created
 
     def log_llm_usage(self, digest_date: date, rows: list[tuple[str, str, int, int, bool]]) -> None:
         with self.transaction():
             self.conn.executemany(
-                "INSERT INTO llm_usage VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO llm_usage (run_at, digest_date, part, model, prompt_tokens, "
+                "completion_tokens, cached) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(_now(), digest_date.isoformat(), part, model, pt, ct, int(cached))
                  for part, model, pt, ct, cached in rows])
 
@@ -85,7 +128,8 @@ class PublishingStore(Connection):
 
     def record_sent(self, day: date, profile: str, recipient: str, message_id: str) -> None:
         with self.transaction():
-            self.conn.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?, ?)",
+            self.conn.execute("INSERT OR REPLACE INTO sent (date, profile, recipient, message_id, "
+                              "sent_at) VALUES (?, ?, ?, ?, ?)",
                               (day.isoformat(), profile, recipient, message_id, _now()))
 
     def is_published(self, day: date, profile: str, step: str) -> bool:
@@ -95,5 +139,6 @@ class PublishingStore(Connection):
 
     def mark_published(self, day: date, profile: str, step: str) -> None:
         with self.transaction():
-            self.conn.execute("INSERT OR IGNORE INTO published VALUES (?, ?, ?, ?)",
+            self.conn.execute("INSERT OR IGNORE INTO published (date, profile, step, done_at) "
+                              "VALUES (?, ?, ?, ?)",
                               (day.isoformat(), profile, step, _now()))
