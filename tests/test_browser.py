@@ -64,7 +64,9 @@ def test_index_search_and_console(site, tmp_path):
         page.goto(site + "/index.html")
         assert page.locator("article").count() == 5
         assert page.locator("h1").inner_text() == "Five diffusion papers worth reading: June 10, 2026"
-        assert "TurboSolve" in page.locator("article#p2 h2").inner_text()
+        turbo = page.locator("article", has=page.locator("h2", has_text="TurboSolve"))
+        assert turbo.count() == 1
+        anchor = turbo.get_attribute("id")
         shot = tmp_path / "index.png"
         page.screenshot(path=str(shot))
         if os.environ.get("UPDATE_SCREENSHOT") == "1":
@@ -74,9 +76,10 @@ def test_index_search_and_console(site, tmp_path):
         page.wait_for_selector("#results li a")
         first = page.locator("#results li a").first
         assert first.inner_text() == "TurboSolve"
+        assert first.get_attribute("href").endswith(f"#{anchor}")
         first.click()
         page.wait_for_load_state()
-        assert "2026-06-10.html" in page.url and page.locator("#p2").count() == 1
+        assert "2026-06-10.html" in page.url and page.locator(f"#{anchor}").count() == 1
         page.goto(site + "/archive.html")
         page.goto(site + "/papers/2606.10001.html")
         assert "Why it ranked there" in page.content()

@@ -280,7 +280,7 @@ def _tail(phrase: str) -> str | None:
 # -- direction ------------------------------------------------------------------------------
 
 def _direction(number, before, after, quantity, comparison, word) -> str:
-    pair = re.match(r"^(?:from\s+)?(-?[\d.,]+)(\D{0,40}?)\s*(?:\bto\b|\u2192|->)\s*(-?[\d.,]+)",
+    pair = re.match(r"^from\s+(-?[\d.,]+)(\D{0,40}?)\s*(?:\bto\b|\u2192|->)\s*(-?[\d.,]+)",
                     comparison or "")
     if pair and word and pair.group(2).strip():
         return _from_word(word, quantity)    # units differ: the verb says which way
@@ -449,10 +449,12 @@ def _phrase(number, quantity, direction, word, comparison, condition, role) -> s
         return number
     if comparison and comparison.startswith("between "):
         text = f"{quantity} {comparison}"
-    elif comparison and re.match(r"^(?:from\s+)?\S+\s*(?:to|\u2192)", comparison):
-        text = f"{quantity} {comparison if comparison.startswith('from') else 'from ' + comparison}"
+    elif comparison and re.match(r"^from\s+\S+\s*(?:to|\u2192)", comparison):
+        text = f"{quantity} {comparison}"
     elif quantity == "speed":
         text = f"{number} {'slower' if direction == 'down' else 'faster'}"
+    elif re.fullmatch(r"speed-?ups?|acceleration", quantity, re.I):
+        text = f"{number} {quantity}"          # "up to 4.14 speedup": the source's words
     elif direction != "none" and number.endswith(("%", "\u00d7", "fold", "x")):
         comparative = word if word in ("lower", "higher", "fewer", "more", "less", "larger",
                                        "smaller", "greater") else _comparative(direction, quantity)

@@ -71,16 +71,40 @@ class Ranking:
 
 def replacement_news(paper: Paper, previous: Paper | None) -> str | None:
     """A revision is news when its comment announces an acceptance the previous version's
-    comment did not (or, with no previous version known, any acceptance)."""
+    did not (or, with no previous version known, any acceptance); or when its abstract
+    changed with new results against the stored previous version — numbers, benchmarks or
+    metrics the previous abstract did not report."""
     now = peer_review(paper.comment, paper.journal_ref)
-    if now.status != ReviewStatus.ACCEPTED:
-        return None
-    if previous is not None:
+    if now.status == ReviewStatus.ACCEPTED:
+        if previous is None:
+            return f"v{paper.version}: {now.label}"
         before = peer_review(previous.comment, previous.journal_ref)
-        if before.status == ReviewStatus.ACCEPTED and before.venue == now.venue:
-            return None
-        return f"v{paper.version}: {now.label} (new since v{previous.version})"
-    return f"v{paper.version}: {now.label}"
+        if not (before.status == ReviewStatus.ACCEPTED and before.venue == now.venue):
+            return f"v{paper.version}: {now.label} (new since v{previous.version})"
+    if previous is None or previous.abstract == paper.abstract:
+        return None
+    added = new_results(paper, previous)
+    if added:
+        return f"v{paper.version}: new results since v{previous.version}: {'; '.join(added[:2])}"
+    return None
+
+
+def new_results(paper: Paper, previous: Paper) -> list[str]:
+    """The paper's own bound results in this version's abstract that the previous
+    version's abstract did not state (by number and quantity), as short phrases."""
+    from arxiv_digest.binding import bind_claim
+    from arxiv_digest.meaning import number_key
+
+    names = (short_name(paper),)
+
+    def results(p: Paper):
+        for claim in claims_module.extract(p):
+            if claim.field == "abstract" and claim.kind != "count":
+                bound = bind_claim(claim, names)
+                if bound.role == "result" and bound.subject != "baseline" and bound.quantity:
+                    yield number_key(claim.text), bound
+    before = {(key, b.quantity.lower()) for key, b in results(previous)}
+    return [b.phrase for key, b in results(paper) if (key, b.quantity.lower()) not in before]
 
 
 def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None = None,

@@ -9,6 +9,7 @@ from enum import StrEnum
 from arxiv_digest.binding import bind_claim, same_quantity
 from arxiv_digest.claims import Claim
 from arxiv_digest.shortnames import short_name
+from arxiv_digest.facts import BENCHMARK
 from arxiv_digest.signals import DayContext, SignalValue, register
 
 STRONG, MODERATE = 0.6, 0.3
@@ -47,6 +48,9 @@ def assess(claims: list[Claim], names: tuple[str, ...] = ()) -> SignalValue:
                 or any(same_quantity(b.quantity, t.quantity) for t in theirs)]
     raw = sum(c.strength for c, _ in results[:8]) + 0.5 * min(len(bounds), 2)
     raw += 0.4 * max(0, len(metrics) - 1) + (0.4 if baselines or compared else 0.0)
+    standard = [c for c, _ in results if BENCHMARK.search(c.sentence)]
+    if standard and (baselines or compared):
+        raw += 1.0                   # a result against a baseline on a standard benchmark
     value = 1 - math.exp(-raw / 2.5)
     if not results and not bounds:
         return SignalValue(0.0, "no quantitative result of the paper's own in title or abstract")
@@ -61,6 +65,9 @@ def assess(claims: list[Claim], names: tuple[str, ...] = ()) -> SignalValue:
         parts.append(f"measuring {', '.join(metrics[:4])}")
     if baselines:
         parts.append(f"vs {', '.join(baselines[:3])}")
+    if standard:
+        names = sorted({m.group(1) for c in standard for m in BENCHMARK.finditer(c.sentence)})
+        parts.append(f"on {', '.join(names[:2])}")
     return SignalValue(value, f"{evidence_strength(value)}: " + "; ".join(parts))
 
 

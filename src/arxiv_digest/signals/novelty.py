@@ -1,11 +1,14 @@
-"""Novelty: how new the idea is.
+"""Novelty: how new the idea is, against what the store has seen and what the paper
+introduces — not which words its abstract happens to use.
 
-Two parts. *History*: TF-IDF similarity of the paper to earlier days' on-topic papers
-(and to the same day's other papers); a near-duplicate or incremental variant of
-something already seen scores low. *Framing*: what the paper says it does — a new
-problem or axis, a theory result, an overturned assumption, a new benchmark that
-changes evaluation — versus incremental language. With no history (a first run),
-framing and the day's own papers carry the signal.
+*History*: TF-IDF similarity of the paper to earlier days' on-topic papers — its nearest
+one and the density of its neighbourhood (the mean of its three nearest) — and to the
+same day's papers (of two near-identical papers the later id is the echo). *What it
+introduces*, read from its contribution sentences: a named method, model or system of its
+own, a benchmark or dataset, a formal result (a bound, a theorem), a new problem or
+capability ("for the first time", "a new task"), or a finding that overturns a common
+assumption — versus incremental or survey framing. With no history, what it introduces
+and the day's own papers carry the signal.
 """
 
 from __future__ import annotations
@@ -25,11 +28,11 @@ FRAMING = {
         r"guarantees?|results?|framework|justification|understanding)|theory-(?:guided|driven)|"
         r"we conjecture)\b", re.I)),
     "overturned assumption": (2.0, re.compile(
-        r"\b(contrary to|counter-?intuitive(?:ly)?|surprising(?:ly)?|challenges? the|"
-        r"we challenge|overlook(?:ed|s)?|misconception|is not (?:optimal|necessary|needed)|"
-        r"fail(?:s)? to (?:extrapolate|generali[sz]e|capture)|rethink(?:ing)?|revisit(?:ed|ing)?|"
-        r"we (?:show|find|reveal|uncover|identify) that|we argue|conjecture|why (?:do|does|vanilla)"
-        r"|fundamental (?:misalignment|limitation|mismatch|trade-?off)|hidden)\b", re.I)),
+        r"\b(contrary to|counter-?intuitive(?:ly)?|surprising(?:ly)?|challenges? the "
+        r"(?:common|prevailing|widespread|standard|conventional)|we challenge|misconception|"
+        r"(?:is|are) not (?:optimal|necessary|needed|required)|no longer holds?|"
+        r"(?:suffice|suffices) (?:for|to)|fundamental (?:misalignment|limitation|mismatch))\b",
+        re.I)),
     "new problem or axis": (1.5, re.compile(
         r"\b(new (?:problem|task|setting|paradigm|perspective|axis|class of|family)|"
         r"for the first time|the first (?:to|method|framework|systematic|study|work|approach|"
@@ -41,9 +44,8 @@ FRAMING = {
         r"framework))|holistic evaluation|evaluation (?:protocol|suite)|benchmark(?:ing)? "
         r"(?:suite|study))\b", re.I)),
     "mechanistic insight": (1.0, re.compile(
-        r"\b(we (?:analy[sz]e|study|investigate) (?:why|how|when)|understanding|"
-        r"mechanism(?:s)? (?:behind|underlying)|reveals?|attractors?|phase transition|"
-        r"memori[sz]ation)\b", re.I)),
+        r"\b(we (?:analy[sz]e|study|investigate|explain) (?:why|how|when)|"
+        r"mechanism(?:s)? (?:behind|underlying)|phase transition)\b", re.I)),
 }
 INCREMENTAL = re.compile(
     r"\b(plug-and-play|extension of (?:our|the|a) (?:previous|prior|conference)|"
@@ -61,15 +63,51 @@ def _doc(paper: Paper) -> str:
     return f"{paper.title}. {paper.title}. {latex_to_text(paper.abstract or '')}"
 
 
+_FINDING = re.compile(r"\b(?:reveals?|uncovers?|discovers?|exposes?|we (?:find|discover|"
+                      r"uncover|identify) that)\b", re.I)
+_ARTIFACT = re.compile(r"\b(benchmark|dataset|suite|corpus|arena|platform)\b", re.I)
+_SYSTEM = re.compile(r"\b(method|model|framework|sampler|solver|architecture|algorithm|"
+                     r"scheduler|policy|tokenizer|objective|loss|pipeline|system|attack|"
+                     r"defen[cs]e|approach|technique|strategy|guidance)\b", re.I)
+
+
+def introduces(paper: Paper) -> list[tuple[str, float]]:
+    """What the paper introduces, read from its contribution sentences: its own named
+    artifact (a method or a benchmark) and what else it brings."""
+    from arxiv_digest.roles import classify
+    from arxiv_digest.shortnames import own_name
+
+    found = []
+    contribution = " ".join(s.text for s in classify(paper)
+                            if s.role in ("contribution", "method"))
+    name = own_name(paper)
+    offers = re.search(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?(?:introduce|propose|"
+                       r"present|develop|design|release|build|construct|curate)s?\b",
+                       contribution, re.I)
+    if name and name in f"{paper.title} {contribution}":
+        kind = "benchmark" if _ARTIFACT.search(contribution) and not _SYSTEM.search(
+            contribution) else "method"
+        found.append((f"introduces {name} (a {kind})", 1.5))
+    elif offers:
+        kind = "benchmark or dataset" if _ARTIFACT.search(contribution) else "method"
+        found.append((f"introduces a new {kind}", 1.0))
+    if _FINDING.search(paper.title) or _FINDING.search(contribution[:400]):
+        found.append(("a new finding", 1.0))
+    return found
+
+
 def framing(paper: Paper) -> tuple[float, list[str]]:
     text = f"{paper.title}. {paper.abstract or ''}"
     found, raw = [], 0.0
+    for cue, weight in introduces(paper):
+        found.append(cue)
+        raw += weight
     for name, (weight, pattern) in FRAMING.items():
         if pattern.search(text):
             found.append(name)
             raw += weight
     if _TITLE_FRAMING.search(paper.title) and "overturned assumption" not in found:
-        raw += 0.5
+        raw += 0.3
         found.append("question or revisit in the title")
     if INCREMENTAL.search(text):
         raw -= 1.5
@@ -104,10 +142,10 @@ def _max_similarities(pool: list[Paper], history: list[Paper]):
         best_h = None
         if hist is not None:
             row = hist[i]
-            for j in row.argsort()[::-1][:3]:
-                if history[j].id != paper.id:
-                    best_h = (history[j], float(row[j]))
-                    break
+            nearest = [j for j in row.argsort()[::-1][:4] if history[j].id != paper.id][:3]
+            if nearest:
+                density = float(sum(row[j] for j in nearest) / len(nearest))
+                best_h = (history[nearest[0]], float(row[nearest[0]]), density)
         j = int(day[i].argmax()) if len(pool) > 1 else None
         best_d = (pool[j], float(day[i, j])) if j is not None else None
         out.append((best_h, best_d))
@@ -132,10 +170,12 @@ def novelty(ctx: DayContext) -> dict[str, SignalValue]:
             if sim >= 0.45:
                 parts.append(f"close to same-day {other.id} (similarity {sim:.2f})")
         if best_h is not None:
-            other, sim = best_h
-            hist_part = _similarity_to_novelty(sim)
+            other, sim, density = best_h
+            hist_part = 0.6 * _similarity_to_novelty(sim) + 0.4 * _similarity_to_novelty(
+                density + 0.1)
             value = 0.55 * frame + 0.45 * min(hist_part, day_part)
-            parts.append(f"nearest earlier paper {other.id} (similarity {sim:.2f})")
+            parts.append(f"nearest earlier paper {other.id} (similarity {sim:.2f}; "
+                         f"neighbourhood {density:.2f})")
         else:
             value = 0.7 * frame + 0.3 * day_part
             parts.append("no history: framing and same-day papers only")

@@ -17,7 +17,7 @@ from arxiv_digest.rank import Candidate
 from arxiv_digest.topics.relevance import Tier
 from arxiv_digest.review import ReviewStatus
 from arxiv_digest.writers import DigestPlan, listing_sources, register, skeleton
-from arxiv_digest.writers.facts import describe, facts_of, shared
+from arxiv_digest.facts import describe, facts_of, shared
 from arxiv_digest.writers.prose import join_names
 from arxiv_digest.roles import leans_back
 from arxiv_digest.writers.sections import PickWriter, with_marker

@@ -36,7 +36,7 @@ _NOT_REPORTED = {"parameters", "params", "steps", "sampling steps", "memory", "c
                  "speed-up", "speedup", "convergence", "training speed", "inference speed",
                  "sampling speed", "generation speed", "flops", "macs", "r", "precision",
                  "recall", "correlation"}
-_BENCH = re.compile(r"(?<![\w-])(" + "|".join(re.escape(b) for b in sorted(BENCHMARKS, key=len,
+BENCHMARK = _BENCH = re.compile(r"(?<![\w-])(" + "|".join(re.escape(b) for b in sorted(BENCHMARKS, key=len,
                                                                          reverse=True))
                     + r")(?![\w+])")
 _FAMILY = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(FAMILIES, key=len,
