@@ -85,7 +85,7 @@ class Registry:
 
 SIGNALS = Registry("signal", "arxiv_digest.signals", [
     f"arxiv_digest.signals.{m}" for m in ("relevance", "novelty", "evidence", "venue", "code",
-                                          "enriched")])
+                                          "enriched", "taste")])
 WRITERS = Registry("writer", "arxiv_digest.writers", ["arxiv_digest.writers.offline",
                                                       "arxiv_digest.writers.llm"])
 SOURCES = Registry("replay source", "arxiv_digest.sources", ["arxiv_digest.sources.jsonl",

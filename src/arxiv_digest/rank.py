@@ -108,7 +108,8 @@ def new_results(paper: Paper, previous: Paper) -> list[str]:
 
 
 def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None = None,
-                 previous_versions: dict[str, Paper] | None = None) -> Ranking:
+                 previous_versions: dict[str, Paper] | None = None,
+                 feedback: list[tuple[str, Paper]] | None = None) -> Ranking:
     """Rank a listing. ``history`` holds earlier days' on-topic papers (may be empty)."""
     previous_versions = previous_versions or {}
     types: dict[str, list[str]] = {}
@@ -135,7 +136,7 @@ def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None
         day=listing.date, profile=profile, papers=[c.paper for c in pool],
         relevance={c.paper.id: c.relevance for c in pool},
         claims={c.paper.id: c.claims for c in pool}, history=list(history or []),
-        previous_versions=previous_versions)
+        previous_versions=previous_versions, feedback=list(feedback or []))
     pool = _score(pool, profile, ctx, list(profile.weights))
     for i, candidate in enumerate(pool, start=1):
         candidate.rank = i

@@ -61,7 +61,8 @@ def rank(settings: Settings, store: Store, profile: Profile, day: date | None) -
                                                                    profile.categories))
     replaced = [e.paper for e in listing.entries
                 if AnnounceType(e.announce_type).is_replacement]
-    return rank_listing(listing, profile, history, store.previous_versions(replaced))
+    return rank_listing(listing, profile, history, store.previous_versions(replaced),
+                        store.feedback_papers(profile.name))
 
 
 def on_topic(store: Store, profile: Profile, papers: list[Paper]) -> list[Paper]:

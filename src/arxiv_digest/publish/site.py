@@ -94,6 +94,7 @@ def build_site(store: Store, out: Path, home: Path | None = None,
             for pick in digest.picks:
                 features.setdefault(pick.id, []).append(
                     {"date": digest.date.isoformat(), "pick": pick, "title": digest.title,
+                     "profile": digest.profile,
                      "url": f"{digest_url(digest)}#p{pick.rank}"})
         for paper_id, found in features.items():
             page(paper_file(paper_id), "site/paper.j2", pick=found[-1]["pick"], features=found)

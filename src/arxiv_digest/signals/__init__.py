@@ -46,6 +46,7 @@ class DayContext:
     history: list["Paper"] = field(default_factory=list)   # earlier days' on-topic papers
     previous_versions: dict[str, "Paper"] = field(default_factory=dict)
     enrichment: dict = field(default_factory=dict)          # id -> Enrichment (shortlist)
+    feedback: list[tuple[str, "Paper"]] = field(default_factory=list)   # (like/dislike, paper)
 
 
 SignalFn = Callable[[DayContext], dict[str, SignalValue | None]]

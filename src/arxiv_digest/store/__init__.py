@@ -10,12 +10,13 @@ as arXiv announced it. Schema changes are named migrations recorded in
 from __future__ import annotations
 
 from arxiv_digest.store.connection import BUSY_TIMEOUT
+from arxiv_digest.store.feedback import FeedbackItem, FeedbackStore
 from arxiv_digest.store.listings import ListingStore, SaveResult
 from arxiv_digest.store.migrations import MIGRATIONS
 from arxiv_digest.store.publishing import PublishingStore
 
-__all__ = ["BUSY_TIMEOUT", "MIGRATIONS", "SaveResult", "Store"]
+__all__ = ["BUSY_TIMEOUT", "MIGRATIONS", "FeedbackItem", "SaveResult", "Store"]
 
 
-class Store(ListingStore, PublishingStore):
+class Store(ListingStore, PublishingStore, FeedbackStore):
     """The store: one connection, with the listing and the publishing tables' methods."""

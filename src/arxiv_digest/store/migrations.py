@@ -166,6 +166,23 @@ def _migration_0006_listing_skipped(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE listings ADD COLUMN skipped INTEGER")
 
 
+def _migration_0007_feedback(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE feedback (
+            profile TEXT NOT NULL,
+            paper_id TEXT NOT NULL,
+            version INTEGER NOT NULL,       -- the version the reader saw
+            kind TEXT NOT NULL CHECK (kind IN ('like', 'dislike')),
+            source TEXT NOT NULL,           -- cli, library, site
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (profile, paper_id)
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", _migration_0001_initial),
     ("0002_relevance_cache", _migration_0002_relevance_cache),
@@ -173,4 +190,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0004_llm", _migration_0004_llm),
     ("0005_publishing", _migration_0005_publishing),
     ("0006_listing_skipped", _migration_0006_listing_skipped),
+    ("0007_feedback", _migration_0007_feedback),
 ]

@@ -1,0 +1,120 @@
+"""What the reader says: likes and dislikes (by id, with or without a version) and a
+library imported as likes. Papers the store does not hold are fetched from the export API
+in batches through the one HTTP client (cached); offline, a like is refused with what to
+do, and a library's missing papers are reported as waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from arxiv_digest.config import Settings
+from arxiv_digest.errors import DigestError, NetworkError
+from arxiv_digest.library import read_library
+from arxiv_digest.models import Paper, Problem, split_arxiv_id
+from arxiv_digest.store import Store
+
+LIKE, DISLIKE = "like", "dislike"
+
+
+@dataclass
+class FeedbackReport:
+    recorded: list[str] = field(default_factory=list)      # ids whose feedback changed
+    unchanged: list[str] = field(default_factory=list)
+    fetched: int = 0
+    waiting: list[str] = field(default_factory=list)       # not in the store, not fetched
+    problems: list[Problem] = field(default_factory=list)
+    entries: int = 0
+
+
+def parse_ids(raw_ids: list[str]) -> list[tuple[str, int | None]]:
+    out = []
+    for raw in raw_ids:
+        try:
+            out.append(split_arxiv_id(raw))
+        except ValueError as exc:
+            raise DigestError(f"{exc}; give ids such as 2605.19262 or 2605.19262v2") from None
+    return out
+
+
+def give(settings: Settings, store: Store, profile: str, raw_ids: list[str], kind: str,
+         client=None, fetch: bool = True) -> FeedbackReport:
+    """Like or dislike papers; one not in the store is fetched (``fetch``) or refused."""
+    wanted = parse_ids(raw_ids)
+    report = FeedbackReport()
+    papers = _resolve(settings, store, wanted, client, fetch, report)
+    if report.waiting:
+        raise DigestError(
+            f"{', '.join(report.waiting)} {'is' if len(report.waiting) == 1 else 'are'} not in "
+            f"the store" + (" and could not be fetched" if fetch else "") + "; ingest the "
+            "day that lists it (arxiv-digest ingest --input FILE) or run this online")
+    _record(store, profile, papers, kind, "cli", report)
+    return report
+
+
+def import_library(settings: Settings, store: Store, profile: str, path: Path, client=None,
+                   fetch: bool = True) -> FeedbackReport:
+    """A library's papers as likes; entries without an arXiv id are reported."""
+    library = read_library(path)
+    report = FeedbackReport(problems=list(library.problems), entries=library.entries)
+    papers = _resolve(settings, store, library.ids, client, fetch, report)
+    _record(store, profile, papers, LIKE, "library", report)
+    return report
+
+
+def _record(store: Store, profile: str, papers: list[Paper], kind: str, source: str,
+            report: FeedbackReport) -> None:
+    before = {f.paper_id: f.kind for f in store.feedback(profile)}
+    store.set_feedback(profile, [(p.id, p.version, kind) for p in papers], source)
+    for paper in papers:
+        (report.unchanged if before.get(paper.id) == kind else report.recorded).append(paper.id)
+
+
+def _resolve(settings: Settings, store: Store, wanted: list[tuple[str, int | None]], client,
+             fetch: bool, report: FeedbackReport) -> list[Paper]:
+    """The papers (at the version asked for, else the newest known), fetching the missing."""
+    found, missing = [], []
+    for paper_id, version in wanted:
+        versions = [p for p in store.versions(paper_id) if version is None or p.version == version]
+        if versions:
+            found.append(versions[-1])
+        else:
+            missing.append((paper_id, version))
+    if missing and fetch:
+        try:
+            fetched = fetch_papers(settings, [pid for pid, _ in missing], client)
+        except NetworkError as exc:
+            report.problems.append(Problem("export API", f"{exc}"))
+            fetched = {}
+        report.fetched = store.save_papers(list(fetched.values()))
+        for paper_id, version in missing:
+            paper = fetched.get(paper_id)
+            if paper is not None and (version is None or version == paper.version):
+                found.append(paper)
+            else:
+                report.waiting.append(paper_id if version is None else f"{paper_id}v{version}")
+    else:
+        report.waiting += [pid if v is None else f"{pid}v{v}" for pid, v in missing]
+    return found
+
+
+def fetch_papers(settings: Settings, ids: list[str], client=None) -> dict[str, Paper]:
+    """Papers by id from the export API, 100 per request, cached."""
+    from arxiv_digest.ingest import make_client
+    from arxiv_digest.sources.api import MAX_IDS_PER_REQUEST, api_params, parse_api
+    from arxiv_digest.sources.live import API_CACHE_SECONDS
+
+    own = client is None
+    client = client or make_client(settings)
+    papers: dict[str, Paper] = {}
+    try:
+        for i in range(0, len(ids), MAX_IDS_PER_REQUEST):
+            batch = sorted(set(ids[i:i + MAX_IDS_PER_REQUEST]))
+            where = f"{settings.api_url} (ids {batch[0]}…{batch[-1]})"
+            body = client.get(settings.api_url, params=api_params(batch), service="arxiv-api",
+                              max_age=API_CACHE_SECONDS, validate=lambda b, w=where: parse_api(b, w))
+            papers.update(parse_api(body, where)[0])
+    finally:
+        if own:
+            client.close()
+    return papers
