@@ -66,14 +66,22 @@ def expected_random_hits(picks_in_pool: int, pool: int, k: int) -> float:
 
 
 def evaluate(settings: Settings, store: Store, profile: Profile, picks_path: Path,
-             history: int = 0) -> list[DayScore]:
+             history: int = 0, feedback_from: list[date] | None = None) -> list[DayScore]:
     """Score the digest's selection against the editor's picks, day by day. With
     ``history``, the ``history`` listing days before each day (files beside the day's
     file) are first run into the store as a daily user would have them — ingested, and
     their digests' picks recorded — so novelty and the no-repeat rule see them."""
     scores = []
     settings = profile_settings(settings, profile)
-    for day, (picks, listing_file) in sorted(load_picks(picks_path).items()):
+    days = load_picks(picks_path)
+    for day in feedback_from or []:
+        if day not in days:
+            raise InputError(f"{picks_path}: no picks for {day} to learn from "
+                             f"(--feedback-from)")
+        _like_picks(settings, store, profile, day, *days[day])
+    for day, (picks, listing_file) in sorted(days.items()):
+        if day in (feedback_from or []):
+            continue
         earlier = _earlier_days(listing_file, day, history) if listing_file else []
         for path in earlier:
             _replay_day(settings, store, profile, path)
@@ -82,6 +90,18 @@ def evaluate(settings: Settings, store: Store, profile: Profile, picks_path: Pat
         selection = select_day(settings, store, profile, day, inputs=inputs)
         scores.append(_score(day, picks, selection, len(earlier)))
     return scores
+
+
+def _like_picks(settings: Settings, store: Store, profile: Profile, day: date,
+                picks: list[str], listing_file: Path | None) -> None:
+    """The editor's picks of ``day`` as the reader's likes (their day ingested first)."""
+    from arxiv_digest import stages
+
+    if listing_file is not None and day not in store.listing_dates(profile.categories):
+        stages.ingest(settings, store, day, [listing_file], False, None)
+    liked = [(pid, store.versions(pid)[-1].version, "like") for pid in picks
+             if store.versions(pid)]
+    store.set_feedback(profile.name, liked, "eval")
 
 
 def _score(day: date, picks: list[str], selection, history: int) -> DayScore:

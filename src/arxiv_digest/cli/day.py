@@ -138,9 +138,13 @@ def explain(ctx, paper_id, day, profile_name) -> None:
 @click.option("--history", type=click.IntRange(min=0), default=0, show_default=True,
               help="Also score with the N listing days before each day (files beside its "
                    "file) run first, as a daily user's store would hold them.")
+@click.option("--feedback-from", "feedback_from", multiple=True, callback=lambda c, p, v: [
+    parse_date(c, p, d) for d in v], metavar="YYYY-MM-DD",
+              help="Take the editor's picks of this day as the reader's likes and score the "
+                   "other days with and without them. Repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable scores.")
 @click.pass_context
-def evaluate_command(ctx, picks_path, profile_name, history, as_json) -> None:
+def evaluate_command(ctx, picks_path, profile_name, history, feedback_from, as_json) -> None:
     """Score the digest's picks against an editor's: hits in our 5 picks, top 10, top 15.
 
     Each mode runs in a fresh temporary store, so the numbers do not depend on (and do not
@@ -152,15 +156,24 @@ def evaluate_command(ctx, picks_path, profile_name, history, as_json) -> None:
     from arxiv_digest.store import Store
 
     profile = load_profile_named(ctx, profile_name)
-    modes = [("without history", 0)] + ([(f"with {history} days of history", history)]
-                                         if history else [])
+    modes = [("without history", 0, [])] + ([(f"with {history} days of history", history, [])]
+                                             if history else [])
+    if feedback_from:
+        learned = ", ".join(str(d) for d in feedback_from)
+        modes = [(f"{label}, no feedback", days, []) for label, days, _ in modes] + [
+            (f"{label}, liking the picks of {learned}", days, list(feedback_from))
+            for label, days, _ in modes]
+        modes[0] = (modes[0][0], modes[0][1], [])
     results = {}
-    for label, days in modes:
+    for label, days, learn in modes:
         with tempfile.TemporaryDirectory(prefix="arxiv-digest-eval-") as home:
             settings = replace(load_settings(Path(home)),
                                categories=ctx.obj["settings"].categories)
             with Store(settings.db_path) as store:
-                results[label] = evaluate(settings, store, profile, picks_path, days)
+                scores = evaluate(settings, store, profile, picks_path, days, learn)
+                if feedback_from and not learn:
+                    scores = [s for s in scores if s.day not in feedback_from]
+                results[label] = scores
     if as_json:
         click.echo(json.dumps({label.replace(" ", "_"): [s.to_json() for s in scores]
                                for label, scores in results.items()}, indent=2))

@@ -31,7 +31,7 @@ class SignalValue:
     def __post_init__(self):
         if not 0.0 <= self.value <= 1.0:
             raise ValueError(f"signal value {self.value} outside [0, 1]")
-        self.value = round(self.value, 4)
+        self.value = round(float(self.value), 4)
 
 
 @dataclass

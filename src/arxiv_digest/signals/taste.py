@@ -14,7 +14,7 @@ from __future__ import annotations
 from arxiv_digest.signals import DayContext, SignalValue, register
 
 LIKE_WEIGHT, DISLIKE_WEIGHT = 1.0, 1.0
-SCALE = 1.6                    # similarity differences of about ±0.3 span the range
+MIN_SPREAD = 0.08              # similarity differences smaller than this say little
 
 
 def _doc(paper) -> str:
@@ -33,26 +33,30 @@ def taste(ctx: DayContext) -> dict[str, SignalValue | None]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     docs = [_doc(p) for p in ctx.papers] + [_doc(p) for p in liked + disliked]
-    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2),
-                             max_features=60000, dtype=numpy.float32).fit_transform(docs)
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_features=30000,
+                             dtype=numpy.float32).fit_transform(docs)
     pool = matrix[:len(ctx.papers)]
     like_m = matrix[len(ctx.papers):len(ctx.papers) + len(liked)]
     dislike_m = matrix[len(ctx.papers) + len(liked):]
     like_sim = (pool @ like_m.T).toarray() if liked else None
     dislike_sim = (pool @ dislike_m.T).toarray() if disliked else None
     said = {p.id: kind for kind, p in ctx.feedback}
+    raw = [LIKE_WEIGHT * _score(like_sim, i, liked, p.id)
+           - DISLIKE_WEIGHT * _score(dislike_sim, i, disliked, p.id)
+           for i, p in enumerate(ctx.papers)]
+    # Relative to the day: the paper most like the reader's likes scores 1, the one most
+    # like the dislikes 0; a day the feedback says little about stays near the middle.
+    centre = sorted(raw)[len(raw) // 2]
+    spread = max(max(abs(x - centre) for x in raw), MIN_SPREAD)
     out = {}
     for i, paper in enumerate(ctx.papers):
         if paper.id in said:              # the reader spoke of this very paper
             out[paper.id] = SignalValue(1.0 if said[paper.id] == "like" else 0.0,
                                         f"you {said[paper.id]}d this paper")
             continue
-        near_like = _nearest(like_sim, i, liked, paper.id)
-        near_dislike = _nearest(dislike_sim, i, disliked, paper.id)
-        up = _score(like_sim, i, liked, paper.id)
-        down = _score(dislike_sim, i, disliked, paper.id)
-        value = min(1.0, max(0.0, 0.5 + SCALE * (LIKE_WEIGHT * up - DISLIKE_WEIGHT * down)))
-        out[paper.id] = SignalValue(value, _reason(near_like, near_dislike))
+        value = float(min(1.0, max(0.0, 0.5 + 0.5 * (raw[i] - centre) / spread)))
+        out[paper.id] = SignalValue(value, _reason(_nearest(like_sim, i, liked, paper.id),
+                                                   _nearest(dislike_sim, i, disliked, paper.id)))
     return out
 
 
