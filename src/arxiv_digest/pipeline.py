@@ -3,7 +3,7 @@ verify -> render -> translate -> store (the stages are in :mod:`arxiv_digest.sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -91,6 +91,44 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
     stages.record(store, profile, selection, digest, files[target / f"{stem}.json"], backend)
     return RunResult(digest, ranking, paths, backend.usage if backend is not None else None,
                      editions, reports, unavailable, selection)
+
+
+@dataclass
+class ProfileRun:
+    profile: str
+    result: RunResult | None = None
+    error: Exception | None = None      # why this profile's digest failed (others go on)
+
+
+def run_profiles(settings: Settings, store: Store, profiles: list[Profile],
+                 day: date | None = None, **options) -> list[ProfileRun]:
+    """Several profiles' digests of one day in one process: the day is ingested once (the
+    first profile's run stores it; the others read it), imports and caches are shared, and
+    a profile that fails is reported without stopping the others."""
+    from arxiv_digest.errors import DigestError
+
+    runs: list[ProfileRun] = []
+    reports = []
+    inputs = options.pop("inputs", None) or []
+    if inputs:                          # the day's file, ingested once per set of categories
+        try:
+            for categories in dict.fromkeys(tuple(p.categories) for p in profiles):
+                ingested, day, _ = stages.ingest(
+                    replace(settings, categories=list(categories)), store, day, inputs,
+                    options.get("strict", False), options.get("notify"))
+                reports = reports or ingested
+        except DigestError as exc:
+            return [ProfileRun(p.name, error=exc) for p in profiles]
+    for profile in profiles:
+        try:
+            result = run_day(settings, store, profile, day, **options)
+            day = day or result.ranking.date
+            if reports and not any(r.result and r.result.reports for r in runs):
+                result.reports = reports
+            runs.append(ProfileRun(profile.name, result))
+        except DigestError as exc:
+            runs.append(ProfileRun(profile.name, error=exc))
+    return runs
 
 
 def _plan(store: Store, profile: Profile, selection: Selection, enrichment: dict,

@@ -10,9 +10,10 @@ import click
 
 from arxiv_digest.cli.base import (
     categories_option, cli, inputs_option, load_profile_named, notifier, parse_date,
-    profile_option, progress_bar, quiet_option, settings_of, wait_option, writing,
+    profile_option, progress_bar, quiet_option, say, settings_of, wait_option, writing,
 )
 from arxiv_digest.cli.show import print_report, print_run, print_table, rank_table
+from arxiv_digest.errors import DigestError
 
 
 @cli.command()
@@ -198,9 +199,11 @@ def evaluate_command(ctx, picks_path, profile_name, history, feedback_from, as_j
               help="Listing date (default: the latest announcement, or the input file's).")
 @inputs_option("Replay this listing file (or - for standard input) instead of fetching "
                "live. Repeatable.")
-@profile_option
+@click.option("--profile", "profile_name", metavar="NAME|PATH", multiple=True,
+              help="Topic profile (default: diffusion); repeat for several.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Output directory (default: <data dir>/digests).")
+              help="Output directory (default: <data dir>/digests, digests/<profile> for "
+                   "other profiles; with several profiles always the defaults).")
 @click.option("--writer", default="offline", show_default=True,
               help="Writer: offline (no network, no key) or llm (any OpenAI-compatible model).")
 @click.option("--max-tokens", type=click.IntRange(min=0), default=None,
@@ -212,26 +215,45 @@ def evaluate_command(ctx, picks_path, profile_name, history, feedback_from, as_j
               help="Enrich the shortlist (full text, code, community, authors). Default: on "
                    "for a day fetched live in this run, off for replays and stored days.")
 @click.option("--strict", is_flag=True, help="Fail if any input line or entry is bad.")
+@click.option("--all-profiles", is_flag=True,
+              help="Write the digest of every profile (built-in and in the data directory).")
 @quiet_option
 @wait_option
 @click.pass_context
 def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, enrich, strict,
-        quiet, wait) -> None:
-    """Ingest a day, rank it, write the digest, verify it, render JSON, Markdown and HTML."""
-    from arxiv_digest.pipeline import check_model, run_day
-    from arxiv_digest.store import Store
+        all_profiles, quiet, wait) -> None:
+    """Ingest a day, rank it, write the digest, verify it, render JSON, Markdown and HTML.
+
+    Repeat --profile (or give --all-profiles) to write several profiles' digests of the
+    day in one pass; a profile that fails is reported and the others go on."""
+    from arxiv_digest.pipeline import check_model, run_profiles
+    from arxiv_digest.topics import available_profiles, load_profile
 
     settings = ctx.obj["settings"]
-    profile = load_profile_named(ctx, profile_name)
+    names = list(available_profiles(settings.home)) if all_profiles else list(profile_name)
+    profiles = [load_profile(name, settings.home) for name in names or [None]]
     check_model(settings, writer, list(languages))
+    from arxiv_digest.store import Store
+
+    several = len(profiles) > 1
     with writing(ctx, "run", wait=wait, quiet=quiet), Store(settings.db_path) as store:
-        result = run_day(settings, store, profile, day, inputs=list(inputs),
-                         out_dir=out_dir, writer=writer, strict=strict, max_tokens=max_tokens,
-                         languages=list(languages), enrich=enrich, notify=notifier(quiet))
-    for report in result.reports:
-        print_report(report, quiet)
-    if not quiet:
-        print_run(result, settings)
+        runs = run_profiles(settings, store, profiles, day, inputs=list(inputs),
+                            out_dir=None if several else out_dir, writer=writer, strict=strict,
+                            max_tokens=max_tokens, languages=list(languages), enrich=enrich,
+                            notify=notifier(quiet))
+    failed = [r for r in runs if r.error]
+    if not several and failed:
+        raise failed[0].error
+    for item in runs:
+        if item.result is None:
+            say(f"{item.profile}: {item.error}")
+            continue
+        for report in item.result.reports:
+            print_report(report, quiet)
+        if not quiet:
+            print_run(item.result, settings)
+    if failed and len(failed) == len(runs):
+        raise DigestError(f"no profile's digest was written ({len(failed)} failed)")
 
 
 @cli.command()

@@ -1,0 +1,53 @@
+"""Several profiles in one pass: each profile's digest is byte for byte what a run of
+that profile alone writes, over the twenty shared days; a failing profile does not stop
+the others."""
+
+from pathlib import Path
+
+from arxiv_digest.config import load_settings
+from arxiv_digest.pipeline import run_day, run_profiles
+from arxiv_digest.store import Store
+from arxiv_digest.topics import load_profile
+from conftest import REPO
+
+BUILTIN = REPO / "src" / "arxiv_digest" / "topics" / "profiles" / "diffusion.toml"
+
+
+def second_profile(home: Path) -> None:
+    (home / "profiles").mkdir(parents=True, exist_ok=True)
+    text = BUILTIN.read_text().replace('name = "diffusion"', 'name = "flows"').replace(
+        "[weights]\n", "[weights]\nvenue = 0.2\n", 1) if False else \
+        BUILTIN.read_text().replace('name = "diffusion"', 'name = "flows"')
+    (home / "profiles" / "flows.toml").write_text(text)
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.*"))}
+
+
+def test_one_pass_writes_what_each_profile_alone_writes(shared, tmp_path):
+    days = sorted((shared / "data" / "arxiv").glob("*.jsonl"))
+    alone = load_settings(tmp_path / "alone")
+    together = load_settings(tmp_path / "together")
+    second_profile(together.home)
+    profiles = [load_profile("diffusion", together.home), load_profile("flows", together.home)]
+    with Store(alone.db_path) as a, Store(together.db_path) as b:
+        for path in days:
+            run_day(alone, a, load_profile(), inputs=[path])
+            runs = run_profiles(together, b, profiles, inputs=[path])
+            assert [r.error for r in runs] == [None, None], path.name
+    assert outputs(alone.home / "digests") == outputs(together.home / "digests")
+    assert len(outputs(together.home / "digests" / "flows")) == 3 * len(days)
+
+
+def test_a_failing_profile_does_not_stop_the_others(day_file, tmp_path):
+    settings = load_settings(tmp_path / "home")
+    (settings.home / "profiles").mkdir(parents=True)
+    narrow = BUILTIN.read_text().replace('name = "diffusion"', 'name = "narrow"').replace(
+        "pass_score = ", "pass_score = 9999 # ", 1)
+    (settings.home / "profiles" / "narrow.toml").write_text(narrow)
+    profiles = [load_profile("narrow", settings.home), load_profile("diffusion", settings.home)]
+    with Store(settings.db_path) as store:
+        runs = run_profiles(settings, store, profiles, inputs=[day_file("2026-06-24")])
+    assert runs[0].result is None and "passed the narrow topic filter" in str(runs[0].error)
+    assert runs[1].error is None and len(runs[1].result.digest.picks) == 5
