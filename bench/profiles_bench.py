@@ -42,10 +42,8 @@ def main() -> None:
             (Path(home) / "profiles" / f"topic{i:03d}.toml").write_text(
                 builtin.replace('name = "diffusion"', f'name = "topic{i:03d}"'))
         single = min(timed(cli + ["run", "--date", args.day, "-q"], env) for _ in range(3))
-        start = time.perf_counter()
         every = timed(cli + ["run", "--date", args.day, "--all-profiles", "-q"], env)
         again = timed(cli + ["run", "--date", args.day, "--all-profiles", "-q"], env)
-        del start
     print(f"{args.day}, store of the twenty shared days")
     print(f"single-profile run (best of 3): {single:.2f} s")
     print(f"run --all-profiles, {args.profiles} profiles: first {every:.1f} s "

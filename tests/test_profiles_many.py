@@ -15,9 +15,7 @@ BUILTIN = REPO / "src" / "arxiv_digest" / "topics" / "profiles" / "diffusion.tom
 
 def second_profile(home: Path) -> None:
     (home / "profiles").mkdir(parents=True, exist_ok=True)
-    text = BUILTIN.read_text().replace('name = "diffusion"', 'name = "flows"').replace(
-        "[weights]\n", "[weights]\nvenue = 0.2\n", 1) if False else \
-        BUILTIN.read_text().replace('name = "diffusion"', 'name = "flows"')
+    text = BUILTIN.read_text().replace('name = "diffusion"', 'name = "flows"')
     (home / "profiles" / "flows.toml").write_text(text)
 
 
