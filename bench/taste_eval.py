@@ -16,6 +16,7 @@ import re
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,8 +59,7 @@ def main() -> None:
                                               for c in likes] +
                                [(c.paper.id, c.paper.version, "dislike") for c in dislikes],
                                "cli")
-            after = {d: rank_day(settings, store, profile, __import__("datetime").date
-                                 .fromisoformat(d)) for d in later}
+            after = {d: rank_day(settings, store, profile, date.fromisoformat(d)) for d in later}
             report(before, after, profile)
             cost(settings, store, profile, rankings)
 
@@ -95,10 +95,10 @@ def cost(settings, store, profile, rankings) -> None:
 
     largest = max(rankings, key=lambda d: rankings[d].considered)
     others = [c for d, r in rankings.items() if d != largest for c in r.candidates]
-    papers = [p for p in store.papers_listed_between(__import__("datetime").date(2026, 1, 1),
-                                                     __import__("datetime").date(2026, 12, 31),
+    papers = [p for p in store.papers_listed_between(date(2026, 1, 1),
+                                                     date(2026, 12, 31),
                                                      profile.categories)][:1000]
-    day = __import__("datetime").date.fromisoformat(largest)
+    day = date.fromisoformat(largest)
     store.reset_feedback(profile.name)
 
     def timed() -> float:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from arxiv_digest.claims import METRICS
+from arxiv_digest.claims import _CANONICAL, _CASE_SENSITIVE, _METRIC_RE
+
+METRIC = _METRIC_RE   # one metric vocabulary, shared with claims
 
 UP_WORDS = ("higher", "more", "larger", "greater", "increase", "increases", "increased",
             "increasing", "gain", "gains", "boost", "boosts", "boosted", "raise", "raises",
@@ -74,11 +76,6 @@ STOP = {"than", "on", "in", "at", "with", "for", "compared", "while", "and", "or
         "after", "before", "during", "within", "given", "through", "via", "into", "only",
         "while", "where", "whereas", "both", "each"}
 WORD = re.compile(r"[A-Za-z][\w\-/^+.]*[\w+]|[A-Za-z]")
-METRIC = re.compile(
-    r"(?<![\w])(" + "|".join(re.escape(m) for m in sorted(METRICS, key=len, reverse=True))
-    + r")(?![\w])", re.IGNORECASE)
-_CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS"}
-_CANONICAL = {m.lower(): m for m in reversed(METRICS)}
 _GENERIC = {"score", "scores", "rate", "rates", "performance", "quality", "metric", "metrics",
             "value", "values", "ratio", "overall", "average", "mean", "relative", "absolute",
             "results", "result", "points", "point", "top", "total", "per", "barrier",

@@ -12,15 +12,10 @@ is left out of the weighted mean and nothing changes.
 from __future__ import annotations
 
 from arxiv_digest.signals import DayContext, SignalValue, register
+from arxiv_digest.signals.novelty import _doc
 
 LIKE_WEIGHT, DISLIKE_WEIGHT = 1.0, 1.0
 MIN_SPREAD = 0.08              # similarity differences smaller than this say little
-
-
-def _doc(paper) -> str:
-    from arxiv_digest.latex import latex_to_text
-
-    return f"{paper.title}. {paper.title}. {latex_to_text(paper.abstract or '')}"
 
 
 @register("taste")
