@@ -65,7 +65,7 @@ def test_framing_cues():
     assert theory > 0.6 and "theory result" in cues and "overturned assumption" in cues
     assert incremental == 0.0 and "incremental framing" in cues2
     survey, cues3 = framing(paper(3, "A Survey of Diffusion Models", "We prove nothing new."))
-    assert survey == 0.0 and cues3 == ["survey or tutorial: no new method"]
+    assert survey == 0.0 and cues3 == ("survey or tutorial: no new method",)
 
 
 def _ctx(papers, history=()):

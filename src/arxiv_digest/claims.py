@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from arxiv_digest.latex import latex_to_text
+from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 
 # -- vocabulary ---------------------------------------------------------------------------
@@ -374,6 +375,7 @@ def extract_text(text: str, field: str) -> list[Claim]:
     return claims
 
 
+@per_paper
 def extract(paper: Paper) -> list[Claim]:
     """Claims from the paper's title, abstract and comment (in that order)."""
     found: list[Claim] = []

@@ -6,6 +6,7 @@ word — and say which fact connects them."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from arxiv_digest.binding_words import METRIC, canonical_metric
@@ -56,7 +57,9 @@ class PaperFacts:
     families: set[str] = field(default_factory=set)
 
 
+@lru_cache(maxsize=20000)
 def facts_of(title: str, abstract: str) -> PaperFacts:
+    """What the paper names (shared read-only: do not change the result)."""
     text = latex_to_text(f"{title}. {abstract}")
     found = PaperFacts()
     found.benchmarks = {m.group(1) for m in _BENCH.finditer(text)}

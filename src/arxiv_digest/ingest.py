@@ -14,6 +14,7 @@ from arxiv_digest.models import IngestReport, Listing, Problem, SourceResult
 from arxiv_digest.sources import ProgressFn, open_replay
 from arxiv_digest.sources.live import LiveArxiv
 from arxiv_digest.store import Store
+from arxiv_digest.verdicts import judge_day
 
 
 def make_client(settings: Settings, **overrides) -> HttpClient:
@@ -36,7 +37,7 @@ def ingest_file(settings: Settings, store: Store, path: Path | str, day: date | 
     source = open_replay(path, notify=notify)
     result = source.read(day, settings.categories, progress)
     check_listing_date(result.listing.date, now or datetime.now(timezone.utc), settings.holidays)
-    return _save(store, result, strict)
+    return _save(settings, store, result, strict)
 
 
 def ingest_live(settings: Settings, store: Store, client: HttpClient, day: date | None = None, *,
@@ -48,10 +49,11 @@ def ingest_live(settings: Settings, store: Store, client: HttpClient, day: date 
         day = latest_listing_date(now, settings.holidays)
     check_listing_date(day, now, settings.holidays)
     result = LiveArxiv(settings, client, now).read(day, settings.categories, progress)
-    return _save(store, result, strict)
+    return _save(settings, store, result, strict)
 
 
-def _save(store: Store, result: SourceResult, strict: bool) -> IngestReport:
+def _save(settings: Settings, store: Store, result: SourceResult, strict: bool
+          ) -> IngestReport:
     listing = result.listing
     problems = list(result.problems)
     if strict:
@@ -64,6 +66,8 @@ def _save(store: Store, result: SourceResult, strict: bool) -> IngestReport:
         raise InputError(f"{result.origin}: no papers listed in {', '.join(listing.categories)} "
                          f"for {listing.date}; nothing was stored")
     saved = store.save_listing(listing, result.origin, skipped=len(result.problems))
+    if saved.changed:
+        judge_day(store, settings.home, listing.date)
     return IngestReport(
         date=listing.date, origin=result.origin, papers=len(listing.papers()),
         entries=len(listing.entries), counts=listing.counts(), problems=result.problems,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from arxiv_digest.memo import per_text
+
 # Math segments, tried in this order at each opener: $$…$$, $…$, \(…\) (bodies non-empty).
 _MATH_FORMS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"))
 _MATH_OPEN = re.compile(r"\$|\\\(")
@@ -73,6 +75,7 @@ def has_latex(text: str) -> bool:
     return "$" in text or "\\" in text
 
 
+@per_text
 def latex_to_text(text: str) -> str:
     """``we prove $\\Omega(1/T)$ and a $2\\times$ speed-up`` -> ``we prove Ω(1/T) and a 2× speed-up``."""
     if not text or not has_latex(text) and "--" not in text and "~" not in text:

@@ -60,7 +60,8 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
             writer: str = "offline", strict: bool = False, client=None,
             now: datetime | None = None, max_tokens: int | None = None,
             languages: list[str] | None = None, llm_client=None,
-            enrich: bool | None = None, enrich_client=None, notify=None) -> RunResult:
+            enrich: bool | None = None, enrich_client=None, notify=None,
+            window: stages.Window | None = None) -> RunResult:
     """One day's digest, stage by stage. Enrichment needs the network: by default it
     runs only for a day fetched live in this run — not for replays, not for a stored day
     run again, which reads the store alone (``enrich=True`` forces it)."""
@@ -68,7 +69,7 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
     check_model(settings, writer, languages, llm_client)
     reports, day, fetched = stages.ingest(settings, store, day, list(inputs or []), strict,
                                           notify, client, now)
-    ranking = stages.rank(settings, store, profile, day)
+    ranking = stages.rank(settings, store, profile, day, window)
     selection = stages.choose(settings, store, profile, ranking)
     enrichment, unavailable = {}, []
     if (settings.enrich.enabled and fetched if enrich is None else enrich) and \
@@ -103,8 +104,9 @@ class ProfileRun:
 def run_profiles(settings: Settings, store: Store, profiles: list[Profile],
                  day: date | None = None, **options) -> list[ProfileRun]:
     """Several profiles' digests of one day in one process: the day is ingested once (the
-    first profile's run stores it; the others read it), imports and caches are shared, and
-    a profile that fails is reported without stopping the others."""
+    first profile's run stores it; the others read it), the window is read once and every
+    profile's relevance assessed in one pass, and a profile that fails is reported
+    without stopping the others."""
     from arxiv_digest.errors import DigestError
 
     runs: list[ProfileRun] = []
@@ -119,9 +121,12 @@ def run_profiles(settings: Settings, store: Store, profiles: list[Profile],
                 reports = reports or ingested
         except DigestError as exc:
             return [ProfileRun(p.name, error=exc) for p in profiles]
+    window, progress = stages.Window(), options.pop("progress", None)
     for profile in profiles:
         try:
-            result = run_day(settings, store, profile, day, **options)
+            if day is not None and not window.tiers:
+                window.assess(settings, store, profiles, day, progress)
+            result = run_day(settings, store, profile, day, window=window, **options)
             day = day or result.ranking.date
             if reports and not any(r.result and r.result.reports for r in runs):
                 result.reports = reports

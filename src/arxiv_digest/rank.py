@@ -109,8 +109,11 @@ def new_results(paper: Paper, previous: Paper) -> list[str]:
 
 def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None = None,
                  previous_versions: dict[str, Paper] | None = None,
-                 feedback: list[tuple[str, Paper]] | None = None) -> Ranking:
-    """Rank a listing. ``history`` holds earlier days' on-topic papers (may be empty)."""
+                 feedback: list[tuple[str, Paper]] | None = None,
+                 verdicts: dict[str, Relevance] | None = None) -> Ranking:
+    """Rank a listing. ``history`` holds earlier days' on-topic papers (may be empty);
+    ``verdicts``, when given, are the relevance of the papers that pass the topic filter
+    (the others fail it), else each paper is assessed here."""
     previous_versions = previous_versions or {}
     types: dict[str, list[str]] = {}
     listed: dict[str, list[str]] = {}
@@ -127,7 +130,9 @@ def rank_listing(listing: Listing, profile: Profile, history: list[Paper] | None
             if news is None:
                 without_news += 1
                 continue
-        relevance = assess(paper, profile)
+        relevance = assess(paper, profile) if verdicts is None else verdicts.get(paper.id)
+        if relevance is None:
+            continue
         if not relevance.passes:
             continue
         pool.append(Candidate(paper, announce, listed[paper.id], relevance, short_name(paper),
@@ -181,5 +186,8 @@ def combine(values: dict[str, SignalValue | None], weights: dict[str, float]) ->
     return total / weight_sum if weight_sum else 0.0
 
 
-def history_window(day: date, days: int = 120) -> tuple[date, date]:
+HISTORY_DAYS = 120
+
+
+def history_window(day: date, days: int = HISTORY_DAYS) -> tuple[date, date]:
     return day - timedelta(days=days), day - timedelta(days=1)

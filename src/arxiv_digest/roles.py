@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from arxiv_digest.latex import latex_to_text
+from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 
 ROLES = ("background", "problem", "contribution", "method", "result", "limitation",
@@ -175,6 +176,7 @@ def abstract_sentences(abstract: str) -> list[str]:
     return [text[a:b].strip() for a, b in sentences(text) if text[a:b].strip()]
 
 
+@per_paper
 def classify(paper: Paper) -> list[RoledSentence]:
     """Every sentence of the paper's abstract, in order, with its role."""
     texts = abstract_sentences(paper.abstract)

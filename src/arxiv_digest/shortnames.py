@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from arxiv_digest.latex import latex_to_text
+from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 
 _NAMEISH = re.compile(r"^[A-Za-z0-9][\w\-+.'\u00c0-\u024f]*(?:[ \-][A-Z0-9][\w\-+.]*){0,2}$")
@@ -62,6 +63,7 @@ def _acronym_matches(acronym: str, before: str) -> bool:
     return len(letters) >= 2 and all(ch in it for ch in letters)
 
 
+@per_paper
 def short_name(paper: Paper) -> str:
     """The paper's own name for its contribution, else a compact phrase of its title."""
     return own_name(paper) or compact_title(latex_to_text(paper.title).strip())
@@ -73,6 +75,7 @@ def is_own_name(paper: Paper, name: str) -> bool:
     return found is not None and found == name
 
 
+@per_paper
 def own_name(paper: Paper) -> str | None:
     """The name the paper gives its method, model, benchmark or system, if it gives one."""
     title = latex_to_text(paper.title).strip()

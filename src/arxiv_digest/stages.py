@@ -19,7 +19,8 @@ from arxiv_digest.render import render_html, render_json, render_markdown
 from arxiv_digest.selection import Selection, select, with_stored_picks
 from arxiv_digest.store import Store
 from arxiv_digest.topics import Profile
-from arxiv_digest.topics.relevance import NOT_RELEVANT, assess
+from arxiv_digest.topics.relevance import NOT_RELEVANT, Relevance, assess_many
+from arxiv_digest.verdicts import relevance_tiers
 from arxiv_digest.verify import bank_for, verify
 from arxiv_digest.writers import DigestPlan
 
@@ -52,32 +53,74 @@ def ingest(settings: Settings, store: Store, day: date | None, inputs: list,
     return reports, reports[0].date, True
 
 
-def rank(settings: Settings, store: Store, profile: Profile, day: date | None) -> Ranking:
+class Window:
+    """What several profiles' rankings of one day share, read once: the day's listing and
+    the window's papers per set of categories, each profile's relevance tiers, and the
+    full verdicts on the day's papers that pass."""
+
+    def __init__(self) -> None:
+        self.papers: dict[tuple, list[Paper]] = {}
+        self.listings: dict[tuple, object] = {}
+        self.tiers: dict[tuple[str, str], dict[str, str]] = {}   # (profile, part) -> tiers
+        self.verdicts: dict[str, dict[str, Relevance]] = {}      # profile -> id -> verdict
+
+    def listing(self, settings: Settings, store: Store, day: date | None):
+        key = (day, tuple(settings.categories))
+        if day is None or key not in self.listings:
+            listing = read_listing(settings, store, day)
+            self.listings[listing.date, key[1]] = listing
+            return listing
+        return self.listings[key]
+
+    def history(self, store: Store, day: date, categories: list[str]) -> list[Paper]:
+        key = (day, tuple(categories))
+        if key not in self.papers:
+            self.papers[key] = store.papers_listed_between(*history_window(day), categories)
+        return self.papers[key]
+
+    def assess(self, settings: Settings, store: Store, profiles: list[Profile], day: date,
+               progress=None) -> None:
+        """Every profile's tiers for the day and its window, missing verdicts computed
+        in one pass for all profiles."""
+        for categories in dict.fromkeys(tuple(p.categories) for p in profiles):
+            group = [p for p in profiles if tuple(p.categories) == categories]
+            listing = self.listing(profile_settings(settings, group[0]), store, day).papers()
+            parts = {"history": self.history(store, day, list(categories)), "day": listing}
+            for part, papers in parts.items():
+                for name, tiers in relevance_tiers(store, group, papers, progress).items():
+                    self.tiers[name, part] = tiers
+            passing = [p for p in listing
+                       if any(self.tiers[g.name, "day"][p.id] != NOT_RELEVANT for g in group)]
+            for name, verdicts in assess_many(passing, group).items():
+                self.verdicts[name] = {p.id: v for p, v in zip(passing, verdicts) if v.passes}
+
+
+def rank(settings: Settings, store: Store, profile: Profile, day: date | None,
+         window: Window | None = None) -> Ranking:
     """Stage 2 — rank: the stored day's on-topic papers, scored against the history the
     store holds (the window's papers at the versions listed then)."""
-    listing = read_listing(settings, store, day)
-    start, end = history_window(listing.date)
-    history = on_topic(store, profile, store.papers_listed_between(start, end,
-                                                                   profile.categories))
+    window = window or Window()
+    listing = window.listing(settings, store, day)
+    papers = window.history(store, listing.date, profile.categories)
+    before = window.tiers.get((profile.name, "history")) or \
+        relevance_tiers(store, [profile], papers)[profile.name]
+    verdicts = window.verdicts.get(profile.name)
+    if verdicts is None:
+        today = relevance_tiers(store, [profile], listing.papers())[profile.name]
+        passing = [p for p in listing.papers() if today[p.id] != NOT_RELEVANT]
+        verdicts = dict(zip([p.id for p in passing],
+                            assess_many(passing, [profile])[profile.name]))
+    history = [p for p in papers if before[p.id] != NOT_RELEVANT]
     replaced = [e.paper for e in listing.entries
                 if AnnounceType(e.announce_type).is_replacement]
     return rank_listing(listing, profile, history, store.previous_versions(replaced),
-                        store.feedback_papers(profile.name))
+                        store.feedback_papers(profile.name), verdicts)
 
 
 def on_topic(store: Store, profile: Profile, papers: list[Paper]) -> list[Paper]:
-    """The papers that pass the profile's topic filter; verdicts are cached in the store
-    per paper version and profile text, so history is assessed once."""
-    known = store.cached_relevance(profile.name, profile.fingerprint, papers)
-    fresh = []
-    for paper in papers:
-        if paper.id not in known:
-            verdict = assess(paper, profile)
-            known[paper.id] = verdict.tier
-            fresh.append((paper.id, paper.version, verdict.tier, verdict.value))
-    if fresh:
-        store.save_relevance(profile.name, profile.fingerprint, fresh)
-    return [p for p in papers if known[p.id] != NOT_RELEVANT]
+    """The papers that pass the profile's topic filter."""
+    tiers = relevance_tiers(store, [profile], papers)[profile.name]
+    return [p for p in papers if tiers[p.id] != NOT_RELEVANT]
 
 
 def choose(settings: Settings, store: Store, profile: Profile, ranking: Ranking,

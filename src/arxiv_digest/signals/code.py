@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from arxiv_digest.links import code_url, is_code_link, links
+from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 from arxiv_digest.signals import DayContext, SignalValue, register
 
@@ -20,6 +21,7 @@ _ARTIFACTS = re.compile(r"\b(weights|checkpoints?|dataset|benchmark|models?)\b[^
                         r"(released|available|open[- ]sourced?)\b", re.I)
 
 
+@per_paper
 def assess(paper: Paper) -> SignalValue:
     text = f"{paper.abstract or ''} {paper.comment or ''}"
     url = code_url(paper)

@@ -7,7 +7,9 @@ import math
 from enum import StrEnum
 
 from arxiv_digest.binding import bind_claim, same_quantity
-from arxiv_digest.claims import Claim
+from arxiv_digest.claims import Claim, extract
+from arxiv_digest.memo import per_paper
+from arxiv_digest.models import Paper
 from arxiv_digest.shortnames import short_name
 from arxiv_digest.facts import BENCHMARK
 from arxiv_digest.signals import DayContext, SignalValue, register
@@ -73,4 +75,11 @@ def assess(claims: list[Claim], names: tuple[str, ...] = ()) -> SignalValue:
 
 @register("evidence")
 def evidence(ctx: DayContext) -> dict[str, SignalValue]:
-    return {p.id: assess(ctx.claims.get(p.id, []), (short_name(p),)) for p in ctx.papers}
+    return {p.id: _own(p) if ctx.claims.get(p.id) == extract(p) else
+            assess(ctx.claims.get(p.id, []), (short_name(p),)) for p in ctx.papers}
+
+
+@per_paper
+def _own(paper: Paper) -> SignalValue:
+    """The evidence of the claims the paper's own text gives (the usual case)."""
+    return assess(extract(paper), (short_name(paper),))

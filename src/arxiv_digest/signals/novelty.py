@@ -17,6 +17,7 @@ import math
 import re
 
 from arxiv_digest.latex import latex_to_text
+from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 from arxiv_digest.signals import DayContext, SignalValue, register
 
@@ -96,7 +97,8 @@ def introduces(paper: Paper) -> list[tuple[str, float]]:
     return found
 
 
-def framing(paper: Paper) -> tuple[float, list[str]]:
+@per_paper
+def framing(paper: Paper) -> tuple[float, tuple[str, ...]]:
     text = f"{paper.title}. {paper.abstract or ''}"
     found, raw = [], 0.0
     for cue, weight in introduces(paper):
@@ -115,7 +117,7 @@ def framing(paper: Paper) -> tuple[float, list[str]]:
     if SURVEY.search(paper.title) or SURVEY.search((paper.abstract or "")[:300]):
         raw = 0.0
         found = ["survey or tutorial: no new method"]
-    return max(0.0, 1 - math.exp(-max(raw, 0.0) / 2.5)), found
+    return max(0.0, 1 - math.exp(-max(raw, 0.0) / 2.5)), tuple(found)
 
 
 def _similarity_to_novelty(similarity: float) -> float:
@@ -125,13 +127,9 @@ def _similarity_to_novelty(similarity: float) -> float:
 
 def _max_similarities(pool: list[Paper], history: list[Paper]):
     """For each pool paper: (best history match, similarity), (best same-day match, similarity)."""
-    import numpy
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from arxiv_digest.textindex import index_for
 
-    docs = [_doc(p) for p in pool] + [_doc(p) for p in history]
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1,
-                                 ngram_range=(1, 2), max_features=60000, dtype=numpy.float32)
-    matrix = vectorizer.fit_transform(docs)
+    matrix = index_for(_doc).tfidf(list(pool) + list(history))
     pool_m, hist_m = matrix[: len(pool)], matrix[len(pool):]
     day = (pool_m @ pool_m.T).toarray()
     for i in range(len(pool)):

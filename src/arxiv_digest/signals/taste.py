@@ -24,12 +24,10 @@ def taste(ctx: DayContext) -> dict[str, SignalValue | None]:
     disliked = [p for kind, p in ctx.feedback if kind == "dislike"]
     if not ctx.papers or not (liked or disliked):
         return {}
-    import numpy
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from arxiv_digest.textindex import index_for
 
-    docs = [_doc(p) for p in ctx.papers] + [_doc(p) for p in liked + disliked]
-    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_features=30000,
-                             dtype=numpy.float32).fit_transform(docs)
+    matrix = index_for(_doc, ngrams=1, max_features=30000).tfidf(
+        list(ctx.papers) + liked + disliked)
     pool = matrix[:len(ctx.papers)]
     like_m = matrix[len(ctx.papers):len(ctx.papers) + len(liked)]
     dislike_m = matrix[len(ctx.papers) + len(liked):]

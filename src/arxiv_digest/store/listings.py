@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from arxiv_digest.models import Listing, ListingEntry, Paper
+
+NOT_RELEVANT = "not_relevant"   # the tier most verdicts have (topics.relevance.Tier)
 from arxiv_digest.store.connection import Connection, _chunks, _now, _paper, _row
 
 _TEXT_FIELDS = ("title", "authors", "abstract", "categories", "comment", "journal_ref", "doi")
@@ -220,20 +222,52 @@ class ListingStore(Connection):
                     result[row["id"]] = _paper(row)
         return result
 
-    def cached_relevance(self, profile: str, fingerprint: str,
-                         papers: list[Paper]) -> dict[str, str]:
-        """Relevance tiers computed earlier for these paper versions under this profile text
-        (the (id, version) pairs are matched in SQL)."""
-        found: dict[str, str] = {}
+    def cached_relevance_many(self, profiles: dict[str, str], papers: list[Paper]
+                              ) -> dict[str, dict[str, str]]:
+        """Relevance tiers computed earlier for these paper versions, per profile (name ->
+        the fingerprint of its current text; verdicts on other texts do not count).
+        Most papers fail most topics: those verdicts are read only for a profile that
+        lacks some of the papers, else inferred from the count."""
+        found: dict[str, dict[str, str]] = {name: {} for name in profiles}
+        if not profiles or not papers:
+            return found
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_papers "
+                          "(id TEXT, version INTEGER, PRIMARY KEY (id, version))")
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_profiles "
+                          "(name TEXT PRIMARY KEY, fingerprint TEXT)")
+        self.conn.execute("DELETE FROM wanted_papers")
+        self.conn.execute("DELETE FROM wanted_profiles")
         pairs = sorted({(p.id, p.version) for p in papers})
-        for chunk in _chunks(pairs, 400):
-            values = ", ".join("(?, ?)" for _ in chunk)
-            for row in self.conn.execute(
-                    f"SELECT paper_id, tier FROM relevance_cache WHERE profile = ? AND "
-                    f"fingerprint = ? AND (paper_id, version) IN (VALUES {values})",
-                    (profile, fingerprint, *[x for pair in chunk for x in pair])):
-                found[row["paper_id"]] = row["tier"]
+        self.conn.executemany("INSERT INTO wanted_papers VALUES (?, ?)", pairs)
+        self.conn.executemany("INSERT INTO wanted_profiles VALUES (?, ?)", profiles.items())
+        verdicts = ("FROM relevance_cache r JOIN wanted_profiles w ON r.profile = w.name "
+                    "AND r.fingerprint = w.fingerprint JOIN wanted_papers t "
+                    "ON r.paper_id = t.id AND r.version = t.version")
+        counts = dict(self.conn.execute(f"SELECT r.profile, count(*) {verdicts} "
+                                        f"GROUP BY r.profile").fetchall())
+        for profile, paper_id, tier in self.conn.execute(
+                f"SELECT r.profile, r.paper_id, r.tier {verdicts} WHERE r.tier != ?",
+                (NOT_RELEVANT,)):
+            found[profile][paper_id] = tier
+        for name in profiles:
+            if counts.get(name, 0) == len(pairs):
+                found[name].update((pid, NOT_RELEVANT) for pid, _ in pairs
+                                   if pid not in found[name])
+            elif counts.get(name):
+                for (paper_id,) in self.conn.execute(
+                        f"SELECT r.paper_id {verdicts} WHERE r.profile = ? AND r.tier = ?",
+                        (name, NOT_RELEVANT)):
+                    found[name][paper_id] = NOT_RELEVANT
         return found
+
+    def prune_relevance(self, keep_from: date) -> int:
+        """Forget verdicts on paper versions no day from ``keep_from`` on lists (papers
+        that have left every window); they are assessed again if an old day is re-ranked."""
+        with self.transaction():
+            return self.conn.execute(
+                "DELETE FROM relevance_cache WHERE (paper_id, version) NOT IN (SELECT paper_id, "
+                "version FROM listing_entries WHERE date >= ?)", (keep_from.isoformat(),)
+            ).rowcount
 
     def save_relevance(self, profile: str, fingerprint: str,
                        rows: list[tuple[str, int, str, float]]) -> None:

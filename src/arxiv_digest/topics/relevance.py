@@ -16,9 +16,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 from arxiv_digest.topics import Profile
-from arxiv_digest.topics.terms import TermSet, tokens
+from arxiv_digest.topics.terms import PhraseIndex, TermSet, tokens
 
 class Tier(StrEnum):
     """Where a paper stands for a topic: advancing the models, applying them, or off topic."""
@@ -79,9 +80,45 @@ def stuffed(abstract: Counter, n_tokens: int) -> bool:
 
 
 def assess(paper: Paper, profile: Profile) -> Relevance:
-    abstract_tokens = tokens(paper.abstract)
-    title = profile.index.count(tokens(paper.title))
-    abstract = profile.index.count(abstract_tokens)
+    words = paper_tokens(paper)
+    return judge(profile, profile.index.count(words[0]), profile.index.count(words[1]),
+                 len(words[1]))
+
+
+def assess_many(papers: list[Paper], profiles: list[Profile]) -> dict[str, list[Relevance]]:
+    """Each paper's relevance to each profile (by profile name, in the papers' order), with
+    all profiles' phrases matched in one pass over each paper's words; profiles with the
+    same phrases share their matching. The same verdicts as :func:`assess`, one by one."""
+    groups: dict[tuple, int] = {}
+    sets: dict[tuple[int, str], TermSet] = {}
+    group_of: dict[str, int] = {}
+    for profile in profiles:
+        key = tuple(tuple(sorted(s.weights.items())) for s in profile.index.sets.values())
+        if key not in groups:
+            groups[key] = len(groups)
+            sets.update({(groups[key], name): s for name, s in profile.index.sets.items()})
+        group_of[profile.name] = groups[key]
+    matcher = PhraseIndex(sets)
+    out: dict[str, list[Relevance]] = {p.name: [] for p in profiles}
+    for paper in papers:
+        title_words, abstract_words = paper_tokens(paper)
+        title, abstract = matcher.count(title_words), matcher.count(abstract_words)
+        for profile in profiles:
+            g = group_of[profile.name]
+            out[profile.name].append(judge(
+                profile, {n: title[g, n] for n in profile.index.sets},
+                {n: abstract[g, n] for n in profile.index.sets}, len(abstract_words)))
+    return out
+
+
+@per_paper
+def paper_tokens(paper: Paper) -> tuple[list[str], list[str]]:
+    return tokens(paper.title), tokens(paper.abstract)
+
+
+def judge(profile: Profile, title: dict[str, Counter], abstract: dict[str, Counter],
+          n_abstract: int) -> Relevance:
+    """The verdict from the phrases found per set in the title and the abstract."""
     t_topic, a_topic = title["topic"], abstract["topic"]
     excluded = title["exclude"] + abstract["exclude"]
     strong_only = (lambda w: w >= STRONG) if excluded else None
@@ -96,7 +133,7 @@ def assess(paper: Paper, profile: Profile) -> Relevance:
     core = _evidence(profile.core, title["core"], abstract["core"], profile)
     app = _evidence(profile.application, title["application"], abstract["application"], profile)
     strength = 1 - math.exp(-topic / 10)
-    if stuffed(a_topic, len(abstract_tokens)):
+    if stuffed(a_topic, n_abstract):
         # Stuffing buys nothing: the paper keeps the weakest standing that still passes.
         return Relevance(APPLICATION, 0.1, topic, core, app, ranked[:3],
                          "keyword stuffing in the abstract: topic evidence discounted")
