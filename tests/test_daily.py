@@ -93,3 +93,42 @@ def test_daily_cli_exit_code_when_locked(home):
     assert proc.returncode == 5, proc.stderr
     assert f"another arxiv-digest process (pid {os.getpid()}: run)" in proc.stderr
     assert not (home / "arxiv-digest.db").exists()      # locked before the store opened
+
+
+def test_daily_for_several_profiles_writes_once_builds_once_and_mails_each_its_own(world):
+    from arxiv_digest.publish.daily import daily_profiles
+    from arxiv_digest.publish.site import build_site
+
+    from importlib import resources
+
+    settings, arxiv, inbox, site = world
+    toml = (resources.files("arxiv_digest.topics") / "profiles" / "diffusion.toml").read_text()
+    (settings.home / "profiles").mkdir(parents=True, exist_ok=True)
+    (settings.home / "profiles" / "flows.toml").write_text(
+        toml.replace('name = "diffusion"', 'name = "flows"')
+        + '\n[publish]\nrecipients = ["bo@example.org"]\n')
+    profiles = [load_profile(), load_profile("flows", settings.home)]
+    builds = []
+
+    def build(*args, **kwargs):
+        builds.append(args)
+        return build_site(*args, **kwargs)
+    with Store(settings.db_path) as store:
+        reports = daily_profiles(settings, store, profiles,
+                                 lambda p: p.recipients or ["ana@example.org"],
+                                 site_dir=site, now=NOW, build=build)
+        assert {n: r.done for n, r in reports.items()} == {
+            "diffusion": ["digest", "site", "email to 1"],
+            "flows": ["digest", "site", "email to 1"]}
+        assert len(builds) == 1
+        assert (site / "digests" / "flows").is_dir() and (site / "digests" / "diffusion").is_dir()
+        mailed = {tuple(to): body for to, body in inbox.messages[-2:]}
+        assert set(mailed) == {("ana@example.org",), ("bo@example.org",)}
+        assert b"flows" in mailed["bo@example.org",] and b"flows" not in mailed["ana@example.org",]
+        # The day was fetched once for both; a second call does nothing.
+        requests = len(arxiv.requests)
+        again = daily_profiles(settings, store, profiles,
+                               lambda p: p.recipients or ["ana@example.org"],
+                               site_dir=site, now=NOW, build=build)
+    assert all(r.done == [] for r in again.values()) and len(builds) == 1
+    assert len(arxiv.requests) == requests

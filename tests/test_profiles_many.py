@@ -1,7 +1,9 @@
 """Several profiles in one pass: each profile's digest is byte for byte what a run of
-that profile alone writes, over the twenty shared days; a failing profile does not stop
-the others."""
+that profile alone writes, over the twenty shared days, and what a single run wrote before
+the many-profile work; a failing profile does not stop the others."""
 
+import hashlib
+import json
 from pathlib import Path
 
 from arxiv_digest.config import load_settings
@@ -35,6 +37,11 @@ def test_one_pass_writes_what_each_profile_alone_writes(shared, tmp_path):
             runs = run_profiles(together, b, profiles, inputs=[path])
             assert [r.error for r in runs] == [None, None], path.name
     assert outputs(alone.home / "digests") == outputs(together.home / "digests")
+    # And byte for byte what the single-profile run wrote before any of the many-profile
+    # machinery existed (the digests' SHA-256, recorded then).
+    recorded = json.loads((REPO / "tests" / "snapshots" / "digests-sha256.json").read_text())
+    assert {name: hashlib.sha256(data).hexdigest()
+            for name, data in outputs(alone.home / "digests").items()} == recorded
     assert len(outputs(together.home / "digests" / "flows")) == 3 * len(days)
 
 

@@ -30,9 +30,9 @@ def stored(settings, tmp_path):
     return settings
 
 
-def build(settings, out):
+def build(settings, out, **options):
     with Store(settings.db_path) as store:
-        return build_site(store, out, settings.home, "https://digest.example.org/")
+        return build_site(store, out, settings.home, "https://digest.example.org/", **options)
 
 
 def test_site_has_every_page(stored, tmp_path):
@@ -110,9 +110,9 @@ def test_rebuild_replaces_the_site_whole(stored, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("interrupted")
 
-    monkeypatch.setattr("arxiv_digest.publish.feeds.write_feeds", broken)
+    monkeypatch.setattr("arxiv_digest.publish.feeds.write_feed", broken)
     with pytest.raises(RuntimeError):
-        build(stored, out)
+        build(stored, out, full=True)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
 
@@ -141,3 +141,83 @@ def test_site_survives_a_profile_given_as_a_path_and_is_readable(settings, tmp_p
     mask = os.umask(0o022)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o777 & ~mask
+
+
+def files_of(out):
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def second_profile(settings, name="flows"):
+    from importlib import resources
+
+    builtin = resources.files("arxiv_digest.topics") / "profiles" / "diffusion.toml"
+    (settings.home / "profiles").mkdir(parents=True, exist_ok=True)
+    (settings.home / "profiles" / f"{name}.toml").write_text(
+        builtin.read_text().replace('name = "diffusion"', f'name = "{name}"').replace(
+            'title = "', 'title = "Flows: ', 1))
+    return load_profile(name, settings.home)
+
+
+def test_an_incremental_build_renders_only_what_a_new_digest_changes(stored, tmp_path):
+    flows = second_profile(stored)
+    with Store(stored.db_path) as store:
+        run_day(stored, store, flows, inputs=[FIXTURE], out_dir=tmp_path / "flows")
+    out = tmp_path / "site"
+    build(stored, out)
+    again = build(stored, out)
+    assert again.rendered == 0 and again.kept == again.pages     # nothing changed
+    day = _day(tmp_path, "2026-06-15.jsonl", [_paper(20003, "QuickFlow: Flow Matching "
+               "for Diffusion Models", "We introduce QuickFlow for diffusion models, a "
+               "sampler for diffusion models reaching FID 1.9.")])
+    with Store(stored.db_path) as store:
+        run_day(stored, store, load_profile(), inputs=[day], out_dir=tmp_path / "files")
+    before = files_of(out)
+    report = build(stored, out)
+    after = files_of(out)
+    changed = {path for path in after if before.get(path) != after[path]}
+    # The new day's page, the previous day's (its "next" link), the front page, archive,
+    # profiles page, the profile's page and feeds, the new paper's page, the search index.
+    assert changed == {
+        "digests/diffusion/2026-06-15.html", "digests/diffusion/2026-06-12.html",
+        "index.html", "archive.html", "profiles.html", "profiles/diffusion.html",
+        "feeds/diffusion.atom.xml", "feeds/diffusion.rss.xml", "papers/2606.20003.html",
+        "static/search-index.js", ".build-manifest.json"}
+    assert report.rendered == len(changed - {"static/search-index.js",
+                                             ".build-manifest.json"})
+    # And the result is byte for byte what a full build writes.
+    assert files_of(build(stored, tmp_path / "full", full=True).out) == after
+
+
+def test_pages_name_their_own_profile_and_the_profiles_page_lists_all(stored, tmp_path):
+    flows = second_profile(stored)
+    with Store(stored.db_path) as store:
+        run_day(stored, store, flows, inputs=[FIXTURE], out_dir=tmp_path / "flows")
+    out = build(stored, tmp_path / "site").out
+    mine = (out / "digests/flows/2026-06-10.html").read_text()
+    theirs = (out / "digests/diffusion/2026-06-10.html").read_text()
+    assert 'href="../../feeds/flows.atom.xml"' in mine and "feeds/diffusion" not in mine
+    assert "feeds/flows" not in theirs and 'href="../../profiles.html"' in theirs
+    listed = (out / "profiles.html").read_text()
+    assert 'href="profiles/flows.html"' in listed and 'href="profiles/diffusion.html"' in listed
+
+
+def test_build_for_one_profile_leaves_the_others_pages_as_they_were(stored, tmp_path):
+    flows = second_profile(stored)
+    with Store(stored.db_path) as store:
+        run_day(stored, store, flows, inputs=[FIXTURE], out_dir=tmp_path / "flows")
+    out = tmp_path / "site"
+    build(stored, out)
+    # Both profiles' titles change; only flows is rebuilt.
+    for name in ("flows", "diffusion"):
+        path = stored.home / "profiles" / f"{name}.toml"
+        if name == "diffusion":
+            second_profile(stored, "diffusion")
+        path.write_text(path.read_text().replace('title = "', 'title = "New ', 1))
+    before = files_of(out)
+    build(stored, out, profile="flows")
+    after = files_of(out)
+    assert before["digests/diffusion/2026-06-10.html"] == after["digests/diffusion/2026-06-10.html"]
+    assert b"New Flows" in after["digests/flows/2026-06-10.html"]
+    assert b"New Flows" not in before["digests/flows/2026-06-10.html"]
+    with pytest.raises(Exception, match="no profile named 'nope'"):
+        build(stored, out, profile="nope")

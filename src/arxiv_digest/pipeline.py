@@ -124,7 +124,8 @@ def run_profiles(settings: Settings, store: Store, profiles: list[Profile],
     window, progress = stages.Window(), options.pop("progress", None)
     for profile in profiles:
         try:
-            if day is not None and not window.tiers:
+            if day is not None and not window.tiers and \
+                    day in store.listing_dates(profile.categories):
                 window.assess(settings, store, profiles, day, progress)
             result = run_day(settings, store, profile, day, window=window, **options)
             day = day or result.ranking.date

@@ -21,6 +21,11 @@ def clean(text: str | None) -> str | None:
     return " ".join(_INVISIBLE.sub("", _CONTROL.sub(" ", text)).split()) or None
 
 
+_INVISIBLE_TABLE = dict.fromkeys(
+    [0x061c, *range(0x200b, 0x2010), *range(0x202a, 0x202f), *range(0x2060, 0x2065),
+     *range(0x2066, 0x206a), 0xfeff, *range(0xfff9, 0xfffc)])
+
+
 def strip_invisible(text: str) -> str:
     """``text`` without the invisible characters (whitespace and layout kept)."""
-    return _INVISIBLE.sub("", text)
+    return text.translate(_INVISIBLE_TABLE) if not text.isascii() else text

@@ -23,7 +23,7 @@ def relevance_tiers(store: Store, profiles: list[Profile], papers: list[Paper],
                     progress=None) -> dict[str, dict[str, str]]:
     """Each profile's relevance tier for each paper (one version per id): from the store,
     what is missing assessed for all the profiles that miss it in one pass and saved
-    (``progress(done, total)`` is told as it goes)."""
+    (``progress(done, total, what)`` is told as it goes)."""
     tiers = store.cached_relevance_many({p.name: p.fingerprint for p in profiles}, papers)
     wanting = [p for p in profiles if len(tiers[p.name]) < len({x.id for x in papers})]
     missing = [x for x in papers if any(x.id not in tiers[p.name] for p in wanting)]
@@ -37,7 +37,8 @@ def relevance_tiers(store: Store, profiles: list[Profile], papers: list[Paper],
             store.save_relevance(profile.name, profile.fingerprint, fresh)
             known.update((row[0], row[2]) for row in fresh)
         if progress is not None:
-            progress(start + len(chunk), len(missing))
+            progress(start + len(chunk), len(missing),
+                     f"assessing relevance for {len(wanting)} profile(s)")
     return tiers
 
 

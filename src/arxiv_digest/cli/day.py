@@ -236,11 +236,12 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
     from arxiv_digest.store import Store
 
     several = len(profiles) > 1
-    with writing(ctx, "run", wait=wait, quiet=quiet), Store(settings.db_path) as store:
+    with writing(ctx, "run", wait=wait, quiet=quiet), Store(settings.db_path) as store, \
+            progress_bar(not quiet) as progress:
         runs = run_profiles(settings, store, profiles, day, inputs=list(inputs),
                             out_dir=None if several else out_dir, writer=writer, strict=strict,
                             max_tokens=max_tokens, languages=list(languages), enrich=enrich,
-                            notify=notifier(quiet))
+                            notify=notifier(quiet), progress=progress)
     failed = [r for r in runs if r.error]
     if not several and failed:
         raise failed[0].error

@@ -24,9 +24,18 @@ def site() -> None:
               help="Site directory (default: <data dir>/site).")
 @click.option("--base-url", help="Public URL of the site, for absolute links in feeds "
                                  "(default: site_url in config.toml).")
+@click.option("--profile", "profile_name", metavar="NAME",
+              help="Render only this profile's digest pages and feeds anew (other profiles' "
+                   "pages are kept as they are; site-wide pages are updated).")
+@click.option("--full", is_flag=True,
+              help="Render every page (default: pages whose inputs are unchanged since the "
+                   "last build are carried over).")
 @click.pass_context
-def site_build(ctx, out_dir, base_url) -> None:
-    """Render every stored digest into a static site with Atom and RSS feeds."""
+def site_build(ctx, out_dir, base_url, profile_name, full) -> None:
+    """Render every stored digest into a static site with Atom and RSS feeds.
+
+    Incremental: a page is rendered again only when what it shows changed (its digest,
+    its neighbours, its profile, the templates)."""
     from arxiv_digest.publish.site import build_site
     from arxiv_digest.store import Store
 
@@ -36,9 +45,9 @@ def site_build(ctx, out_dir, base_url) -> None:
             warn(line)
     with writing(ctx, "site build"), Store(settings.db_path) as store:
         report = build_site(store, out_dir or settings.home / "site", settings.home,
-                            base_url or settings.site_url)
-    say(f"built {report.pages} pages from {report.digests} digests into {report.out} "
-        f"in {report.seconds:.2f} s")
+                            base_url or settings.site_url, profile=profile_name, full=full)
+    say(f"built {report.pages} files from {report.digests} digests into {report.out} "
+        f"in {report.seconds:.2f} s ({report.rendered} rendered, {report.kept} unchanged)")
 
 
 @cli.command()
@@ -84,22 +93,44 @@ def send(ctx, day, profile_name, recipients, force) -> None:
 @click.option("--wait/--no-wait", default=False, show_default=True,
               help="When another arxiv-digest process is writing to the data directory: wait "
                    "for it, or stop at once with exit code 5 (the default, for cron).")
+@click.option("--all-profiles", is_flag=True,
+              help="Every profile with a site ([publish] site, on by default) or recipients "
+                   "([publish] recipients): digests in one pass, one site build, each "
+                   "profile's e-mail to its own recipients.")
 @click.pass_context
-def daily(ctx, profile_name, site_dir, writer, no_enrich, quiet, wait) -> None:
-    """The scheduled job: latest announcement -> digest -> site -> e-mail, each step once."""
+def daily(ctx, profile_name, site_dir, writer, no_enrich, quiet, wait, all_profiles) -> None:
+    """The scheduled job: latest announcement -> digest -> site -> e-mail, each step once.
+
+    E-mail goes to the profile's [publish] recipients, else (for the profile given with
+    --profile, or the default one) to [smtp] to."""
     from arxiv_digest.pipeline import check_model
-    from arxiv_digest.publish.daily import daily as run_daily
+    from arxiv_digest.publish.daily import daily_profiles
     from arxiv_digest.store import Store
+    from arxiv_digest.verdicts import existing_profiles
 
     settings = ctx.obj["settings"]
-    profile = load_profile_named(ctx, profile_name)
+    chosen = load_profile_named(ctx, profile_name)
+    profiles = [p for p in existing_profiles(settings.home) if p.on_site or p.recipients] \
+        if all_profiles else [chosen]
     check_model(settings, writer, None)
     if not quiet:
         for line in settings.defaults_in_use("site_url", *(["smtp"] if settings.smtp.to else [])):
             warn(line)
     with writing(ctx, "daily", wait=wait, quiet=quiet), Store(settings.db_path) as store:
-        report = run_daily(settings, store, profile, recipients=list(settings.smtp.to),
-                           site_dir=site_dir or settings.home / "site", writer=writer,
-                           enrich=False if no_enrich else None, notify=notifier(quiet))
-    say(f"{report.day}: done {', '.join(report.done) or 'nothing'}; "
-        f"already done {', '.join(report.skipped) or 'nothing'}", quiet)
+        reports = daily_profiles(
+            settings, store, profiles,
+            lambda p: p.recipients or (list(settings.smtp.to) if p.name == chosen.name else []),
+            site_dir=site_dir or settings.home / "site", writer=writer,
+            enrich=False if no_enrich else None, notify=notifier(quiet))
+    failed = {name: r.failed for name, r in reports.items() if r.failed is not None}
+    if not all_profiles and failed:
+        raise next(iter(failed.values()))
+    for name, report in reports.items():
+        prefix = f"{name}: " if all_profiles else ""
+        if report.failed is not None:
+            say(f"{prefix}{report.day}: no digest: {report.failed}")
+            continue
+        say(f"{prefix}{report.day}: done {', '.join(report.done) or 'nothing'}; "
+            f"already done {', '.join(report.skipped) or 'nothing'}", quiet)
+    if failed and len(failed) == len(reports):
+        raise DigestError(f"no profile's digest was written ({len(failed)} failed)")

@@ -8,6 +8,7 @@ two runs never publish at the same time (the second exits with code 5).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -24,43 +25,80 @@ class DailyReport:
     day: date
     done: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    failed: Exception | None = None    # why the digest could not be written
 
 
 def daily(settings: Settings, store: Store, profile: Profile, *, recipients: list[str],
-          site_dir: Path, now: datetime | None = None, client=None, writer: str = "offline",
-          build=None, send=None, enrich: bool | None = None, notify=None) -> DailyReport:
-    """Run the missing steps for the latest announcement."""
-    from arxiv_digest.pipeline import run_day
-    from arxiv_digest.publish.email import send_digest
-    from arxiv_digest.publish.site import build_site
+          site_dir: Path, **options) -> DailyReport:
+    """Run the missing steps for the latest announcement, for one profile."""
+    report = daily_profiles(settings, store, [profile], lambda p: recipients,
+                            site_dir=site_dir, **options)[profile.name]
+    if report.failed is not None:
+        raise report.failed
+    return report
 
-    build = build or build_site
-    send = send or send_digest
+
+def daily_profiles(settings: Settings, store: Store, profiles: list[Profile],
+                   recipients_of: Callable[[Profile], list[str]], *, site_dir: Path,
+                   now: datetime | None = None, client=None, writer: str = "offline",
+                   build=None, send=None, enrich: bool | None = None, notify=None
+                   ) -> dict[str, DailyReport]:
+    """The missing steps for several profiles: the digests still to write in one pass
+    (the day ingested once), one site build for all, each profile's e-mail to its own
+    recipients. A profile whose digest fails is reported; the others go on."""
+    from arxiv_digest.pipeline import run_profiles
+
     now = now or datetime.now(timezone.utc)
     day = latest_listing_date(now, settings.holidays)
-    report = DailyReport(day)
-    stored = store.digest_json(day, profile.name)
-    if stored is None:
-        run_day(settings, store, profile, day, client=client, writer=writer, now=now,
-                enrich=enrich, notify=notify)
-        report.done.append("digest")
-    else:
-        report.skipped.append("digest")
-    store.mark_published(day, profile.name, "digest")
-    if not store.is_published(day, profile.name, "site"):
-        build(store, site_dir, settings.home, settings.site_url)
-        store.mark_published(day, profile.name, "site")
-        report.done.append("site")
-    else:
-        report.skipped.append("site")
-    if recipients and not store.is_published(day, profile.name, "email"):
-        import json
+    reports = {p.name: DailyReport(day) for p in profiles}
+    missing = [p for p in profiles if store.digest_json(day, p.name) is None]
+    for p in profiles:
+        if p not in missing:
+            reports[p.name].skipped.append("digest")
+    for run in run_profiles(settings, store, missing, day, client=client, writer=writer,
+                            now=now, enrich=enrich, notify=notify) if missing else []:
+        if run.error is not None:
+            reports[run.profile].failed = run.error
+            continue
+        reports[run.profile].done.append("digest")
+    written = [p for p in profiles if not reports[p.name].failed]
+    for p in written:
+        store.mark_published(day, p.name, "digest")
+    _site(settings, store, [p for p in written if p.on_site], reports, site_dir, build)
+    for p in written:
+        _email(settings, store, p, recipients_of(p), reports[p.name], send)
+    return reports
 
-        digest = Digest.from_json(json.loads(store.digest_json(day, profile.name)))
-        sent = send(settings.smtp, store, digest, recipients, site_url=settings.site_url)
-        store.mark_published(day, profile.name, "email")
-        report.done.append(f"email to {len(sent.sent)}"
-                           + (f" ({len(sent.skipped)} already sent)" if sent.skipped else ""))
-    else:
+
+def _site(settings: Settings, store: Store, profiles: list[Profile], reports: dict,
+          site_dir: Path, build) -> None:
+    from arxiv_digest.publish.site import build_site
+
+    day = next(iter(reports.values())).day
+    todo = [p for p in profiles if not store.is_published(day, p.name, "site")]
+    if todo:
+        (build or build_site)(store, site_dir, settings.home, settings.site_url)
+    for p in profiles:
+        if p in todo:
+            store.mark_published(day, p.name, "site")
+            reports[p.name].done.append("site")
+        else:
+            reports[p.name].skipped.append("site")
+
+
+def _email(settings: Settings, store: Store, profile: Profile, recipients: list[str],
+           report: DailyReport, send) -> None:
+    import json
+
+    from arxiv_digest.publish.email import send_digest
+
+    day = report.day
+    if not recipients or store.is_published(day, profile.name, "email"):
         report.skipped.append("email")
-    return report
+        return
+    digest = Digest.from_json(json.loads(store.digest_json(day, profile.name)))
+    sent = (send or send_digest)(settings.smtp, store, digest, recipients,
+                                 site_url=settings.site_url)
+    store.mark_published(day, profile.name, "email")
+    report.done.append(f"email to {len(sent.sent)}"
+                       + (f" ({len(sent.skipped)} already sent)" if sent.skipped else ""))

@@ -8,11 +8,15 @@ templates; links must be http(s).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +36,8 @@ class SiteReport:
     digests: int
     pages: int
     seconds: float
+    rendered: int = 0          # files written anew
+    kept: int = 0              # files carried over from the previous build unchanged
 
 
 def digest_url(digest: Digest) -> str:
@@ -43,66 +49,36 @@ def paper_file(paper_id: str) -> str:
 
 
 def build_site(store: Store, out: Path, home: Path | None = None,
-               base_url: str = "http://localhost:8000/") -> SiteReport:
+               base_url: str = "http://localhost:8000/", *, profile: str | None = None,
+               full: bool = False) -> SiteReport:
+    """Build the site into ``out``. A page whose inputs are unchanged since the last build
+    (its digest, neighbours, profile, the templates) is carried over, not rendered again;
+    ``full`` renders every page; ``profile`` renders only that profile's digest pages and
+    feeds anew (the site-wide pages as always, when changed)."""
     start = time.perf_counter()
     out = Path(out)
-    digests = [Digest.from_json(json.loads(stored.json)) for stored in store.digests()
-               if json.loads(stored.json).get("lang", "en") == "en"]
-    names = sorted({d.profile for d in digests} | set(available_profiles(home)))
-    profiles = [_profile(name, home, digests) for name in names]
-    env = _environment(True)
+    stored = [(d, json.loads(d.json)) for d in store.digests()]
+    stored = [(d, data) for d, data in stored if data.get("lang", "en") == "en"]
+    names = sorted({d.profile for d, _ in stored} | set(available_profiles(home)))
+    profiles = {name: _profile(name, home, stored) for name in names}
+    if profile is not None and profile not in profiles:
+        raise ConfigError(f"no profile named {profile!r} has digests or a profile file; "
+                          f"known: {', '.join(names)}")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _recover(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     except OSError as exc:
         raise os_error(exc, out) from None
-    pages = 0
+    pages = Pages(staging, out, {} if full else _read_manifest(out), profile)
     try:
-        def page(path: str, template: str, **context) -> None:
-            nonlocal pages
-            depth = path.count("/")
-            html = env.get_template(template).render(
-                root="../" * depth, profiles=profiles, site_title=SITE_TITLE, site=True,
-                L=LABELS, sections=[(n, LABELS[n]) for n in SECTION_NAMES], **context)
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
-            pages += 1
-
-        by_profile: dict[str, list[Digest]] = {}
-        for digest in digests:
-            by_profile.setdefault(digest.profile, []).append(digest)
-        for entries in by_profile.values():
-            for i, digest in enumerate(entries):
-                prev = digest_url(entries[i - 1]) if i > 0 else None
-                nxt = digest_url(entries[i + 1]) if i + 1 < len(entries) else None
-                page(digest_url(digest), "site/digest.j2", d=digest, v=digest.verification,
-                     prev=prev, next=nxt)
-        latest = _latest(by_profile)
-        if latest is not None:
-            page("index.html", "site/digest.j2", d=latest, v=latest.verification, prev=None,
-                 next=None)
-        else:
-            page("index.html", "site/archive.j2", months=[])
-        page("archive.html", "site/archive.j2", months=_months(digests))
-        for profile in profiles:
-            entries = [_entry(d) for d in reversed(by_profile.get(profile.name, []))]
-            page(f"profiles/{profile.name}.html", "site/profile.j2", p=profile, entries=entries)
-        features: dict[str, list[dict]] = {}
-        for digest in digests:
-            for pick in digest.picks:
-                features.setdefault(pick.id, []).append(
-                    {"date": digest.date.isoformat(), "pick": pick, "title": digest.title,
-                     "profile": digest.profile,
-                     "url": f"{digest_url(digest)}#p{pick.rank}"})
-        for paper_id, found in features.items():
-            page(paper_file(paper_id), "site/paper.j2", pick=found[-1]["pick"], features=found)
-        page("search.html", "site/search.j2")
-        _static(staging, digests)
-        from arxiv_digest.publish.feeds import write_feeds
-
-        write_feeds(staging / "feeds", profiles, by_profile, base_url)
+        site = _Site(stored, profiles)
+        _digest_pages(pages, site)
+        _site_pages(pages, site)
+        _paper_pages(pages, site)
+        _static(staging, [data for _, data in stored])
+        _feeds(pages, site, base_url)
+        pages.finish()
         staging.chmod(0o777 & ~current_umask())      # mkdtemp makes it private
         _swap(staging, out)
     except OSError as exc:
@@ -111,10 +87,206 @@ def build_site(store: Store, out: Path, home: Path | None = None,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return SiteReport(out, len(digests), pages, time.perf_counter() - start)
+    return SiteReport(out, len(stored), pages.rendered + pages.kept,
+                      time.perf_counter() - start, pages.rendered, pages.kept)
 
 
-def _profile(name: str, home: Path | None, digests: list[Digest]):
+class _Site:
+    """The stored digests (raw, parsed only when a page needs rendering) by profile."""
+
+    def __init__(self, stored: list, profiles: dict) -> None:
+        self.raw = [data for _, data in stored]
+        self.keys = [hashlib.sha256(d.json.encode()).hexdigest()[:20] for d, _ in stored]
+        self.profiles = profiles
+        self.by_profile: dict[str, list[int]] = {}
+        for i, data in enumerate(self.raw):
+            self.by_profile.setdefault(data["profile"], []).append(i)
+        self._parsed: dict[int, Digest] = {}
+
+    def digest(self, i: int) -> Digest:
+        if i not in self._parsed:
+            self._parsed[i] = Digest.from_json(self.raw[i])
+        return self._parsed[i]
+
+    def url(self, i: int) -> str:
+        return f"digests/{self.raw[i]['profile']}/{self.raw[i]['date']}.html"
+
+    def entry(self, i: int) -> dict:
+        data = self.raw[i]
+        picks = data.get("picks") or []
+        return {"url": self.url(i), "title": data["title"], "topic": data.get("topic", ""),
+                "lead": picks[0]["short_name"] if picks else "—"}
+
+    def profile_key(self, name: str) -> str:
+        p = self.profiles[name]
+        return f"{p.name}|{p.title}|{p.fingerprint}"
+
+
+def _digest_pages(pages: "Pages", site: _Site) -> None:
+    for name, entries in site.by_profile.items():
+        current = site.profiles[name]
+        for n, i in enumerate(entries):
+            prev = site.url(entries[n - 1]) if n > 0 else None
+            nxt = site.url(entries[n + 1]) if n + 1 < len(entries) else None
+            pages.page(site.url(i), "site/digest.j2",
+                       [site.keys[i], prev, nxt, site.profile_key(name)],
+                       lambda i=i, prev=prev, nxt=nxt, current=current: dict(
+                           d=site.digest(i), v=site.digest(i).verification, prev=prev,
+                           next=nxt, current=current),
+                       owner=name)
+
+
+def _site_pages(pages: "Pages", site: _Site) -> None:
+    """The front page, archive, profiles page and each profile's page."""
+    latest = _latest(site)
+    if latest is not None:
+        name = site.raw[latest]["profile"]
+        pages.page("index.html", "site/digest.j2", [site.keys[latest], site.profile_key(name)],
+                   lambda: dict(d=site.digest(latest), v=site.digest(latest).verification,
+                                prev=None, next=None, current=site.profiles[name]))
+    else:
+        pages.page("index.html", "site/archive.j2", [], lambda: dict(months=[], current=None))
+    months: dict[str, list[dict]] = {}
+    for i in sorted(range(len(site.raw)), key=lambda i: (site.raw[i]["date"],
+                                                          site.raw[i]["profile"]), reverse=True):
+        months.setdefault(f"{date.fromisoformat(site.raw[i]['date']):%B %Y}", []).append(
+            site.entry(i))
+    pages.page("archive.html", "site/archive.j2", [months],
+               lambda: dict(months=list(months.items()), current=None))
+    listed = []
+    for name, p in site.profiles.items():
+        own = site.by_profile.get(name, [])
+        listed.append({"p": p, "count": len(own), "latest": site.url(own[-1]) if own else None,
+                       "latest_date": site.raw[own[-1]]["date"] if own else None})
+    pages.page("profiles.html", "site/profiles.j2",
+               [[(e["p"].name, site.profile_key(e["p"].name), e["count"], e["latest"])
+                 for e in listed]], lambda: dict(listed=listed, current=None))
+    for name, p in site.profiles.items():
+        entries = [site.entry(i) for i in reversed(site.by_profile.get(name, []))]
+        pages.page(f"profiles/{name}.html", "site/profile.j2",
+                   [site.profile_key(name), p.description, p.categories, p.weights, entries],
+                   lambda p=p, entries=entries: dict(p=p, entries=entries, current=p,
+                                                     here="profile"),
+                   owner=name)
+    pages.page("search.html", "site/search.j2", [], lambda: dict(current=None))
+
+
+def _paper_pages(pages: "Pages", site: _Site) -> None:
+    features: dict[str, list[tuple[int, int]]] = {}
+    for i, data in enumerate(site.raw):
+        for n, pick in enumerate(data.get("picks") or []):
+            features.setdefault(pick["id"], []).append((i, n))
+    for paper_id, found in features.items():
+        def context(found=found) -> dict:
+            rows = [{"date": site.raw[i]["date"], "pick": site.digest(i).picks[n],
+                     "title": site.raw[i]["title"], "profile": site.raw[i]["profile"],
+                     "url": f"{site.url(i)}#p{site.digest(i).picks[n].rank}"}
+                    for i, n in found]
+            return dict(pick=rows[-1]["pick"], features=rows,
+                        current=site.profiles[rows[-1]["profile"]])
+        last = site.raw[found[-1][0]]["profile"]
+        pages.page(paper_file(paper_id), "site/paper.j2",
+                   [[(site.keys[i], n) for i, n in found], site.profile_key(last)], context)
+
+
+def _feeds(pages: "Pages", site: _Site, base_url: str) -> None:
+    from arxiv_digest.publish.feeds import MAX_ENTRIES, write_feed
+
+    for name, p in site.profiles.items():
+        own = site.by_profile.get(name, [])[-MAX_ENTRIES:]
+        paths = [f"feeds/{name}.atom.xml", f"feeds/{name}.rss.xml"]
+        pages.files(paths, [site.profile_key(name), p.description, base_url,
+                            [site.keys[i] for i in own]],
+                    lambda p=p, own=own: write_feed(pages.staging / "feeds", p,
+                                                    [site.digest(i) for i in own], base_url),
+                    owner=name)
+
+
+class Pages:
+    """Writes the site's files into the staging directory: rendered, or carried over from
+    the previous build when the inputs named by their key are the same."""
+
+    MANIFEST = ".build-manifest.json"
+
+    def __init__(self, staging: Path, out: Path, previous: dict[str, str],
+                 only: str | None) -> None:
+        self.staging, self.out, self.previous, self.only = staging, out, previous, only
+        self.manifest: dict[str, str] = {}
+        self.rendered = self.kept = 0
+        self.env = _environment(True)
+        self._base = dict(site_title=SITE_TITLE, site=True, L=LABELS, here=None,
+                          sections=[(n, LABELS[n]) for n in SECTION_NAMES])
+
+    def _reusable(self, paths: list[str], key: str, owner: str | None) -> bool:
+        if not all((self.out / path).is_file() and path in self.previous for path in paths):
+            return False
+        if self.only is not None and owner is not None and owner != self.only:
+            return True                       # another profile's pages: left as they are
+        return all(self.previous[path] == key for path in paths)
+
+    def _carry(self, path: str) -> None:
+        target = self.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(self.out / path, target)
+        except OSError:
+            shutil.copy2(self.out / path, target)
+
+    def files(self, paths: list[str], key_parts: list, write, owner: str | None = None) -> None:
+        key = _key(key_parts)
+        if self._reusable(paths, key, owner):
+            for path in paths:
+                self._carry(path)
+                self.manifest[path] = self.previous[path]
+            self.kept += len(paths)
+            return
+        write()
+        self.manifest.update({path: key for path in paths})
+        self.rendered += len(paths)
+
+    def page(self, path: str, template: str, key_parts: list, context, owner=None) -> None:
+        def write() -> None:
+            html = self.env.get_template(template).render(
+                dict(self._base, root="../" * path.count("/"), **context()))
+            target = self.staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        self.files([path], [template, *key_parts], write, owner)
+
+    def finish(self) -> None:
+        self.manifest[""] = _TEMPLATES()
+        (self.staging / self.MANIFEST).write_text(json.dumps(self.manifest, sort_keys=True),
+                                                  encoding="utf-8")
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        found = json.loads((out / Pages.MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) and found.get("") == _TEMPLATES() else {}
+
+
+@functools.cache
+def _TEMPLATES() -> str:
+    """The templates' and the program's version: a change renders every page again."""
+    from arxiv_digest import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    root = resources.files("arxiv_digest.render") / "templates"
+    for folder in (root, root / "site"):
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_file():
+                digest.update(entry.name.encode() + entry.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _key(parts: list) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()
+                          ).hexdigest()[:20]
+
+
+def _profile(name: str, home: Path | None, stored: list):
     """The profile by name; a digest made from a profile file that is no longer found
     gets a stand-in with its name and topic, so its pages and feed are still built."""
     from dataclasses import replace
@@ -122,31 +294,23 @@ def _profile(name: str, home: Path | None, digests: list[Digest]):
     try:
         return load_profile(name, home)
     except ConfigError:
-        topic = next((d.topic for d in digests if d.profile == name), name)
+        topic = next((data.get("topic", name) for _, data in stored
+                      if data["profile"] == name), name)
         return replace(load_profile(DEFAULT_PROFILE), name=name, title=topic, noun=name,
                        description=f"Digests made with the {name} profile.", source="")
 
 
-def _latest(by_profile: dict[str, list[Digest]]) -> Digest | None:
-    if DEFAULT_PROFILE in by_profile:
-        return by_profile[DEFAULT_PROFILE][-1]
-    everything = [d for entries in by_profile.values() for d in entries]
-    return max(everything, key=lambda d: (d.date, d.profile)) if everything else None
+def _latest(site: _Site) -> int | None:
+    """The front page: the default profile's newest digest, else the newest of any."""
+    if DEFAULT_PROFILE in site.by_profile:
+        return site.by_profile[DEFAULT_PROFILE][-1]
+    if not site.raw:
+        return None
+    return max(range(len(site.raw)), key=lambda i: (site.raw[i]["date"],
+                                                    site.raw[i]["profile"]))
 
 
-def _entry(digest: Digest) -> dict:
-    return {"url": digest_url(digest), "title": digest.title, "topic": digest.topic,
-            "lead": digest.picks[0].short_name if digest.picks else "—"}
-
-
-def _months(digests: list[Digest]) -> list[tuple[str, list[dict]]]:
-    months: dict[str, list[dict]] = {}
-    for digest in sorted(digests, key=lambda d: (d.date, d.profile), reverse=True):
-        months.setdefault(f"{digest.date:%B %Y}", []).append(_entry(digest))
-    return list(months.items())
-
-
-def _static(staging: Path, digests: list[Digest]) -> None:
+def _static(staging: Path, digests: list[dict]) -> None:
     static = staging / "static"
     static.mkdir(parents=True, exist_ok=True)
     templates = resources.files("arxiv_digest.render") / "templates"
@@ -155,9 +319,11 @@ def _static(staging: Path, digests: list[Digest]) -> None:
     (static / "site.css").write_text(css, encoding="utf-8")
     (static / "search.js").write_text((templates / "site" / "search.js").read_text(
         encoding="utf-8"), encoding="utf-8")
-    index = [{"id": p.id, "short_name": p.short_name, "title": p.title, "area": p.area,
-              "date": d.date.isoformat(), "rank": p.rank, "profile": d.profile,
-              "url": f"{digest_url(d)}#p{p.rank}"} for d in digests for p in d.picks]
+    index = [{"id": p["id"], "short_name": p["short_name"], "title": p["title"],
+              "area": p.get("area"), "date": d["date"], "rank": p["rank"],
+              "profile": d["profile"],
+              "url": f"digests/{d['profile']}/{d['date']}.html#p{p['rank']}"}
+             for d in digests for p in d.get("picks") or []]
     # JSON inside a script: escape "<" so no string can close the script element.
     payload = json.dumps(index, ensure_ascii=False).replace("<", "\\u003c")
     (static / "search-index.js").write_text(f"window.ARXIV_DIGEST_INDEX = {payload};\n",

@@ -37,6 +37,8 @@ class Profile:
     max_repeats: int = 3
     source: str = ""
     fingerprint: str = ""             # changes whenever the profile's text changes
+    recipients: list[str] = field(default_factory=list)   # [publish] recipients (daily)
+    on_site: bool = True                                    # [publish] site (daily)
 
     def __post_init__(self):
         self.index = PhraseIndex({"topic": self.topic, "core": self.core,
@@ -118,6 +120,12 @@ def parse_profile(text: str, where: str) -> Profile:
     categories = data["categories"]
     if not isinstance(categories, list) or not categories:
         raise ConfigError(f"{where}: categories must be a non-empty list")
+    publish = data.get("publish") or {}
+    recipients = publish.get("recipients", [])
+    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+        raise ConfigError(f"{where}: [publish] recipients must be a list of addresses")
+    if not isinstance(publish.get("site", True), bool):
+        raise ConfigError(f"{where}: [publish] site must be true or false")
     return Profile(
         name=str(data["name"]), title=str(data.get("title", data["name"])),
         noun=str(data.get("noun", data["name"])),
@@ -135,4 +143,5 @@ def parse_profile(text: str, where: str) -> Profile:
         max_repeats=int(relevance.get("max_repeats", 3)),
         source=where,
         fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
+        recipients=list(recipients), on_site=publish.get("site", True),
     )
