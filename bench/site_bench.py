@@ -62,12 +62,12 @@ def main() -> None:
             (home / "profiles" / f"{name}.toml").write_text(
                 BUILTIN.read_text().replace('name = "diffusion"', f'name = "{name}"'))
             copies(db, rows, name)
-        full = timed(cli, env, "site", "build", "-q")
+        full = timed(cli, env, "site", "build")
         size = sum(f.stat().st_size for f in (home / "site").rglob("*") if f.is_file())
         pages = sum(1 for f in (home / "site").rglob("*.html"))
         copies(db, rows[-1:], "topic000", shift_days=1)
-        incremental = timed(cli, env, "site", "build", "-q")
-        one = timed(cli, env, "site", "build", "--profile", "topic000", "-q")
+        incremental = timed(cli, env, "site", "build")
+        one = timed(cli, env, "site", "build", "--profile", "topic000")
         print(f"{args.profiles} profiles × {len(rows)} digests: full build {full:.2f} s, "
               f"{pages} pages, {size / 1e6:.1f} MB; after one new digest {incremental:.2f} s; "
               f"one profile's pages (--profile) {one:.2f} s")
@@ -81,7 +81,7 @@ def main() -> None:
             while made < total:
                 copies(series / "arxiv-digest.db", rows, "diffusion", shift_days=49 * (made // len(rows)))
                 made += len(rows)
-            seconds = timed(cli, env, "site", "build", "--full", "-q")
+            seconds = timed(cli, env, "site", "build", "--full")
             print(f"one profile, {total} digests: {seconds:.2f} s ({seconds / total * 1000:.0f} ms "
                   f"per digest)")
 
