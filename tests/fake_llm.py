@@ -92,8 +92,13 @@ class FakeLLM(LoopbackServer):
         self.script: dict[str, list[str] | str] = {}
         self._attempts: dict[str, int] = {}
         self.requests: list[dict] = []
+        self.other_requests: list[str] = []             # paths other than chat completions
         self.refuse_schema = False                    # 400 on response_format json_schema
         self.refuse_json_mode = False                 # 400 on any response_format
+        # (status, message) answered to a json_schema request, e.g. llama.cpp's Python
+        # server: 500 naming response_format.type; or a 500 that names nothing.
+        self.schema_error: tuple[int, str] | None = None
+        self.send_usage = True
         self.delay = 2.0
         self._lock = threading.Lock()
         super().__init__()
@@ -122,6 +127,9 @@ class FakeLLM(LoopbackServer):
         if (self.refuse_schema and fmt == "json_schema") or (self.refuse_json_mode and fmt):
             return 400, {"error": {"message": "response_format is not supported",
                                    "type": "invalid_request_error"}}, {}
+        if self.schema_error is not None and fmt == "json_schema":
+            status, message = self.schema_error
+            return status, {"error": {"message": message, "type": "server_error"}}, {}
         behaviour = self._behaviour(body)
         if behaviour == "429":
             return 429, {"error": {"message": "rate limited", "type": "rate_limit"}}, \
@@ -145,14 +153,17 @@ class FakeLLM(LoopbackServer):
             content = f"Here is the JSON you asked for:\n```json\n{content}\n```"
         prompt = sum(len(m["content"]) for m in body["messages"]) // 4
         completion = len(content) // 4
-        return 200, {
+        answer = {
             "id": "chatcmpl-test", "object": "chat.completion", "created": 1_780_000_000,
             "model": body["model"],
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": content}}],
             "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
                       "total_tokens": prompt + completion},
-        }, {}
+        }
+        if not self.send_usage:
+            del answer["usage"]
+        return 200, answer, {}
 
     def _handler(self):
         server = self
@@ -166,11 +177,20 @@ class FakeLLM(LoopbackServer):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length))
+                if not self.path.endswith("/chat/completions"):
+                    server.other_requests.append(self.path)
+                    data = b'{"error": {"message": "not found"}}'
+                    self.send_response(404)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 record = {"path": self.path, "body": body, "kind": _kind(body),
                           "subject": subject(body)}
                 server.requests.append(record)
                 status, payload, headers = server.answer(body)
-                if status == 200:
+                if status == 200 and "usage" in payload:
                     record["usage"] = payload["usage"]["total_tokens"]
                 data = json.dumps(payload).encode()
                 try:

@@ -215,3 +215,70 @@ def test_tokens_per_digest_stay_under_the_target(env, llm, tmp_path, day_file):
                       for r in llm.requests[-6:])
         assert spent <= 25_000
         assert prompts + 6 * env.llm.max_output_tokens <= 25_000
+
+
+def formats_of(requests) -> list[str | None]:
+    return [(r["body"].get("response_format") or {}).get("type") for r in requests]
+
+
+LLAMA_CPP_500 = ("[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+                 "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}]")
+
+
+@pytest.mark.parametrize("status", [400, 422, 500])
+def test_a_refusal_naming_the_format_moves_to_json_mode_whatever_the_status(
+        env, llm, tmp_path, status):
+    llm.schema_error = (status, LLAMA_CPP_500)
+    result, texts = write(env, tmp_path)
+    formats = formats_of(llm.requests)
+    assert formats[0] == "json_schema" and formats[-1] == "json_object"
+    # JSON mode carries the schema, in the request and in the prompt.
+    last = llm.requests[-1]["body"]
+    assert "schema" in last["response_format"] and "JSON schema" in last["messages"][-1]["content"]
+    assert result.digest.verification.fallbacks == 0
+    assert result.usage.mode == "json_object+schema"
+    assert f"HTTP {status}" in result.usage.mode_reason and "response_format" in \
+        result.usage.mode_reason
+    assert "replies as JSON mode with the schema in the request" in result.digest.writer_note
+    assert any("replies as JSON mode" in text for name, text in texts.items()
+               if name.endswith(".md"))
+
+
+def test_what_works_is_remembered_so_the_next_run_starts_with_it(env, llm, tmp_path, day_file):
+    llm.schema_error = (500, LLAMA_CPP_500)
+    write(env, tmp_path)
+    first = len(llm.requests)
+    assert formats_of(llm.requests).count("json_schema") >= 1
+    result, _ = write(env, tmp_path / "next", day=day_file("2026-06-23"))
+    assert "json_schema" not in formats_of(llm.requests[first:])
+    assert "remembered" in result.usage.mode_reason and result.usage.mode == "json_object+schema"
+
+
+def test_a_first_failure_that_json_mode_does_not_share_is_a_refusal(env, llm, tmp_path):
+    llm.schema_error = (500, "internal error")           # names nothing
+    result, _ = write(env, tmp_path)
+    assert result.usage.mode == "json_object+schema"
+    assert "failed (HTTP 500: internal error)" in result.usage.mode_reason
+    assert result.digest.verification.fallbacks == 0
+
+
+def test_a_server_failing_every_format_is_not_mistaken_for_a_refusal(env, llm, tmp_path):
+    llm.script = {"pick": "500", "day": "500"}
+    result, _ = write(env, tmp_path)
+    assert result.usage.mode == "json_schema"              # nothing learnt from a broken server
+    assert result.digest.verification.fallbacks > 0 and result.usage.failed == 6
+    with Store(env.db_path) as store:
+        assert store.llm_server(env.llm.base_url, env.llm.model) is None
+
+
+def test_tokens_come_from_the_servers_usage_or_are_labelled_estimates(env, llm, tmp_path):
+    result, _ = write(env, tmp_path)
+    assert result.usage.total == llm.tokens() and result.usage.estimated == 0
+    llm2 = FakeLLM().start()
+    try:
+        llm2.send_usage = False
+        env2 = replace(env, llm=replace(env.llm, base_url=llm2.url, model="no-usage"))
+        again, _ = write(env2, tmp_path / "second")
+        assert again.usage.estimated == 6 and again.usage.total > 0
+    finally:
+        llm2.stop()

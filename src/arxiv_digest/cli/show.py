@@ -54,8 +54,19 @@ def _usage_line(u, settings) -> str:
     return (f"model {settings.llm.model}: {u.requests} requests, {u.cached} answered from the "
             f"cache, {u.prompt_tokens} prompt + {u.completion_tokens} completion tokens = "
             f"{u.total}, {price}"
+            + (f" ({u.estimated} repl{'y' if u.estimated == 1 else 'ies'} without usage from "
+               f"the server: estimated, characters ÷ 4)" if u.estimated else "")
             + (f"; {u.over_budget} over the token budget" if u.over_budget else "")
-            + (f"; {u.failed} failed (offline text used)" if u.failed else ""))
+            + (f"; {u.failed} failed (offline text used)" if u.failed else "")
+            + f"\nreplies as {_mode_label(u.mode)}"
+            + (f": {u.mode_reason}" if u.mode_reason else "")
+            + (f"; prompts counted by {u.counter}" if u.counter else ""))
+
+
+def _mode_label(mode: str) -> str:
+    from arxiv_digest.llm.modes import ReplyMode
+
+    return ReplyMode(mode).label
 
 
 def strongest_reasons(candidate, weights: dict[str, float], n: int = 2) -> list[str]:

@@ -183,6 +183,23 @@ def _migration_0007_feedback(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_0008_llm_servers(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE llm_servers (
+            base_url TEXT NOT NULL,         -- '' for the client's default (api.openai.com)
+            model TEXT NOT NULL,
+            mode TEXT NOT NULL,             -- the reply format that works: json_schema, ...
+            reason TEXT NOT NULL,           -- why (what the server refused)
+            tokenizer TEXT,                 -- how prompts are counted before sending
+            checked_at TEXT NOT NULL,
+            PRIMARY KEY (base_url, model)
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", _migration_0001_initial),
     ("0002_relevance_cache", _migration_0002_relevance_cache),
@@ -191,4 +208,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0005_publishing", _migration_0005_publishing),
     ("0006_listing_skipped", _migration_0006_listing_skipped),
     ("0007_feedback", _migration_0007_feedback),
+    ("0008_llm_servers", _migration_0008_llm_servers),
 ]

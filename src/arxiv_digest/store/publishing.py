@@ -111,6 +111,25 @@ class PublishingStore(Connection):
                 (model, request_hash, response, prompt_tokens, completion_tokens, created))
         return created
 
+    def llm_server(self, base_url: str | None, model: str) -> dict | None:
+        """What was learnt about a (server, model): the reply format that works and why,
+        and how its prompts are counted."""
+        row = self.conn.execute(
+            "SELECT mode, reason, tokenizer, checked_at FROM llm_servers WHERE base_url = ? "
+            "AND model = ?", (base_url or "", model)).fetchone()
+        return dict(row) if row else None
+
+    def remember_llm_server(self, base_url: str | None, model: str, *, mode: str | None = None,
+                            reason: str | None = None, tokenizer: str | None = None) -> None:
+        known = self.llm_server(base_url, model) or {}
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO llm_servers (base_url, model, mode, reason, tokenizer, "
+                "checked_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (base_url or "", model, mode or known.get("mode") or "json_schema",
+                 reason or known.get("reason") or "", tokenizer or known.get("tokenizer"),
+                 _now()))
+
     def log_llm_usage(self, digest_date: date, rows: list[tuple[str, str, int, int, bool]]) -> None:
         with self.transaction():
             self.conn.executemany(

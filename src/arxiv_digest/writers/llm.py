@@ -126,6 +126,9 @@ class LLMWriter:
         dates = sorted(r.created_at[:10] for r in results if r.value is not None and r.created_at)
         when = f", written {dates[0]}" if dates else ""
         used = sum(1 for r in results if r.value is not None)
+        usage = self.backend.usage
+        mode = f"replies as {self.backend.mode.label}" + (
+            f" ({usage.mode_reason})" if usage.mode_reason else "")
         return (f"model {self.backend.model}{when}; {used} of {len(results)} requests answered; "
-                f"{len(self.fallbacks)} part(s) kept the offline text; "
+                f"{mode}; {len(self.fallbacks)} part(s) kept the offline text; "
                 f"{self.screened} instruction-like span(s) neutralised in the inputs")
