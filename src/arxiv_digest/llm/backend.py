@@ -164,7 +164,6 @@ class LLMBackend:
                                          self._remembered_counter)
             if self._counter.kind != self._remembered_counter:
                 self.store.remember_llm_server(self.settings.base_url, self.model,
-                                               mode=self._mode.value,
                                                tokenizer=self._counter.kind)
             self.usage.counter = self._counter.kind
         return self._counter
@@ -252,6 +251,17 @@ class LLMBackend:
         return client.chat.completions.create(
             model=self.model, messages=with_schema_in_prompt(messages, mode, shape),
             temperature=0, max_tokens=self.settings.max_output_tokens, **kwargs)
+
+    def _send_once(self, mode: ReplyMode, request: LLMRequest, max_tokens: int):
+        """One request in one format, no retries, a short reply (for probing)."""
+        from arxiv_digest.llm.prompts import schema
+
+        shape = schema(request.reply)
+        fmt = response_format(mode, request.schema_name, shape)
+        return self.client().with_options(max_retries=0).chat.completions.create(
+            model=self.model, messages=with_schema_in_prompt(request.messages, mode, shape),
+            temperature=0, max_tokens=max_tokens,
+            **({"response_format": fmt} if fmt is not None else {}))
 
     def _downgrade(self, mode: ReplyMode, reason: str) -> None:
         """Use the next reply format from now on (once per refused format)."""

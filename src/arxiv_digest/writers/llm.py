@@ -43,9 +43,10 @@ class LLMWriter:
         self.screened = 0        # instruction-like spans neutralised in the inputs
         self.fallbacks: list[str] = []
 
-    def write(self, plan: DigestPlan) -> Digest:
+    def requests(self, plan: DigestPlan) -> tuple[Digest, list[LLMRequest]]:
+        """The offline digest the model's prose will replace, and the requests that ask
+        for it: one per pick, one for the day."""
         digest = OfflineWriter().write(plan)
-        bank = bank_for(digest, plan)
         requests = []
         for pick, candidate in zip(digest.picks, plan.picks):
             messages, screened = pick_messages(pick, candidate)
@@ -54,6 +55,11 @@ class LLMWriter:
         messages, screened = day_messages(digest)
         self.screened += screened
         requests.append(LLMRequest("day", messages, DayProse))
+        return digest, requests
+
+    def write(self, plan: DigestPlan) -> Digest:
+        digest, requests = self.requests(plan)
+        bank = bank_for(digest, plan)
         results = self.backend.run(requests)
         report = digest.verification
         for pick, result in zip(digest.picks, results[:-1]):

@@ -1,0 +1,96 @@
+"""``arxiv-digest llm check``: before any work, what the configured model server is, whether
+it answers, which reply formats it accepts, how prompts are counted, and what a digest
+would cost. What it learns is remembered for the next run (the best format accepted, the
+tokenizer found)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import BaseModel
+
+from arxiv_digest.config import Settings
+from arxiv_digest.llm.modes import ReplyMode, refusal
+from arxiv_digest.store import Store
+
+
+class _Probe(BaseModel):
+    ok: str
+
+
+@dataclass
+class ServerCheck:
+    server: str
+    model: str
+    answers: bool = False
+    seconds: float = 0.0
+    error: str | None = None
+    formats: dict[str, str] = field(default_factory=dict)    # mode -> "accepted" / why not
+    mode: ReplyMode | None = None
+    counter: str = ""
+    day: date | None = None
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_allowance: int = 0
+    cost: float | None = None
+
+
+def check_server(settings: Settings, store: Store, profile=None, day: date | None = None,
+                 client=None) -> ServerCheck:
+    from arxiv_digest.llm.backend import LLMBackend, LLMRequest
+
+    backend = LLMBackend(settings.llm, store, client=client)
+    found = ServerCheck(settings.llm.base_url or "https://api.openai.com/v1 (the default)",
+                        settings.llm.model)
+    request = LLMRequest("check", [{"role": "user", "content": 'Reply with {"ok": "yes"}.'}],
+                         _Probe)
+    for mode in ReplyMode:
+        started = time.perf_counter()
+        try:
+            backend._send_once(mode, request, max_tokens=16)
+        except Exception as exc:            # the openai client's errors, whatever they are
+            status, message = refusal(exc)
+            if status is None:
+                found.error = f"{type(exc).__name__}: {message}"
+                return found
+            found.formats[mode.value] = f"refused (HTTP {status}: {message})"
+            continue
+        found.answers = True
+        found.seconds = found.seconds or time.perf_counter() - started
+        found.formats[mode.value] = "accepted"
+        found.mode = found.mode or mode
+    if found.mode is None:
+        return found
+    refused = [f"{ReplyMode(m).label} {why}" for m, why in found.formats.items()
+               if why != "accepted" and list(ReplyMode).index(ReplyMode(m)) <
+               list(ReplyMode).index(found.mode)]
+    store.remember_llm_server(settings.llm.base_url, settings.llm.model, mode=found.mode.value,
+                              reason=("llm check: " + "; ".join(refused)) if refused else
+                              "llm check: accepted")
+    found.counter = backend.counter().kind
+    _digest_cost(settings, store, backend, profile, day, found)
+    return found
+
+
+def _digest_cost(settings: Settings, store: Store, backend, profile, day, found) -> None:
+    """The prompts of a stored day's digest, counted, without sending them."""
+    from arxiv_digest.errors import DigestError
+    from arxiv_digest.pipeline import _plan, select_day
+    from arxiv_digest.topics import load_profile
+    from arxiv_digest.writers.llm import LLMWriter
+
+    profile = profile or load_profile(None, settings.home)
+    try:
+        selection = select_day(settings, store, profile, day)
+    except DigestError:
+        return                              # no stored day: nothing to price
+    plan = _plan(store, profile, selection, {}, [])
+    _, requests = LLMWriter(backend=backend).requests(plan)
+    counter = backend.counter()
+    found.day = selection.ranking.date
+    found.requests = len(requests)
+    found.prompt_tokens = sum(counter.count(m["content"]) for r in requests for m in r.messages)
+    found.completion_allowance = len(requests) * settings.llm.max_output_tokens
+    found.cost = settings.llm.cost(found.prompt_tokens, found.completion_allowance)
