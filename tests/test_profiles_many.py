@@ -56,3 +56,34 @@ def test_a_failing_profile_does_not_stop_the_others(day_file, tmp_path):
         runs = run_profiles(settings, store, profiles, inputs=[day_file("2026-06-24")])
     assert runs[0].result is None and "passed the narrow topic filter" in str(runs[0].error)
     assert runs[1].error is None and len(runs[1].result.digest.picks) == 5
+
+
+def test_profiles_with_other_categories_and_phrases_share_the_pass(day_file, tmp_path):
+    """A profile over cs.CV only, with one topic phrase fewer, beside the built-in one:
+    each digest is what its own run writes (the window and verdicts are per set of
+    categories and per phrase set)."""
+    days = [day_file("2026-06-19"), day_file("2026-06-23")]
+    text = BUILTIN.read_text().replace('name = "diffusion"', 'name = "vision"')
+    text = text.replace('categories = ["cs.CV", "cs.LG"]', 'categories = ["cs.CV"]')
+    assert 'categories = ["cs.CV"]' in text
+    first = next(iter(load_profile().topic.weights))
+    lines = text.splitlines()
+    text = "\n".join(line for line in lines if not line.strip().startswith(f'"{first}"'))
+    assert len(text.splitlines()) == len(lines) - 1
+    alone, together = load_settings(tmp_path / "alone"), load_settings(tmp_path / "together")
+    for settings in (alone, together):
+        (settings.home / "profiles").mkdir(parents=True)
+        (settings.home / "profiles" / "vision.toml").write_text(text)
+    names = ["diffusion", "vision"]
+    with Store(alone.db_path) as a, Store(together.db_path) as b:
+        for path in days:
+            for name in names:
+                run_day(alone, a, load_profile(name, alone.home), inputs=[path])
+            runs = run_profiles(together, b, [load_profile(n, together.home) for n in names],
+                                inputs=[path])
+            assert [r.error for r in runs] == [None, None]
+            assert runs[0].result.ranking.considered != runs[1].result.ranking.considered
+    for folder in ("", "vision"):
+        assert outputs(alone.home / "digests" / folder) == \
+            outputs(together.home / "digests" / folder)
+        assert outputs(together.home / "digests" / folder)
