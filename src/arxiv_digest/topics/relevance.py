@@ -100,14 +100,21 @@ def assess_many(papers: list[Paper], profiles: list[Profile]) -> dict[str, list[
         group_of[profile.name] = groups[key]
     matcher = PhraseIndex(sets)
     out: dict[str, list[Relevance]] = {p.name: [] for p in profiles}
+    # Profiles that differ only in name (readers sharing a topic) share each verdict.
+    same = {p.name: (group_of[p.name], p.title, p.pass_score, p.title_factor, p.max_repeats)
+            for p in profiles}
     for paper in papers:
         title_words, abstract_words = paper_tokens(paper)
         title, abstract = matcher.count(title_words), matcher.count(abstract_words)
+        judged: dict[tuple, Relevance] = {}
         for profile in profiles:
-            g = group_of[profile.name]
-            out[profile.name].append(judge(
-                profile, {n: title[g, n] for n in profile.index.sets},
-                {n: abstract[g, n] for n in profile.index.sets}, len(abstract_words)))
+            key = same[profile.name]
+            if key not in judged:
+                g = key[0]
+                judged[key] = judge(profile, {n: title[g, n] for n in profile.index.sets},
+                                    {n: abstract[g, n] for n in profile.index.sets},
+                                    len(abstract_words))
+            out[profile.name].append(judged[key])
     return out
 
 
