@@ -64,13 +64,18 @@ def test_one_pass_over_all_profiles_gives_each_its_own_verdicts(day_file):
     phrase = next(iter(builtin.topic.weights))
     copy = parse_profile(BUILTIN.read_text().replace('name = "diffusion"', 'name = "copy"'),
                          "copy")
-    profiles = [builtin, variant("narrower", phrase), copy]
+    # Same phrases, one weighed differently: matched together, judged apart.
+    line = next(x for x in BUILTIN.read_text().splitlines() if x.startswith(f'"{phrase}"'))
+    heavier = parse_profile(BUILTIN.read_text().replace('name = "diffusion"', 'name = "heavier"')
+                            .replace(line, f'"{phrase}" = 0.5', 1), "heavier")
+    profiles = [builtin, variant("narrower", phrase), copy, heavier]
     together = assess_many(papers, profiles)
     for profile in profiles:
         alone = [assess(p, profile) for p in papers]
         assert together[profile.name] == alone, profile.name
-    # The narrower profile really differs somewhere, so the comparison can fail.
+    # The other profiles really differ somewhere, so the comparison can fail.
     assert together["narrower"] != together["diffusion"]
+    assert together["heavier"] != together["diffusion"]
 
 
 def listing_file(tmp_path, day: date, source, lines: int):

@@ -87,30 +87,33 @@ def assess(paper: Paper, profile: Profile) -> Relevance:
 
 def assess_many(papers: list[Paper], profiles: list[Profile]) -> dict[str, list[Relevance]]:
     """Each paper's relevance to each profile (by profile name, in the papers' order), with
-    all profiles' phrases matched in one pass over each paper's words; profiles with the
-    same phrases share their matching. The same verdicts as :func:`assess`, one by one."""
+    all profiles' phrases matched in one pass over each paper's words. Profiles with the
+    same phrases (in the same order; weights may differ) share their matching, and those
+    that differ only in name share each verdict. The same verdicts as :func:`assess`."""
     groups: dict[tuple, int] = {}
     sets: dict[tuple[int, str], TermSet] = {}
     group_of: dict[str, int] = {}
+    same: dict[str, int] = {}
+    kinds: dict[tuple, int] = {}
     for profile in profiles:
-        key = tuple(tuple(sorted(s.weights.items())) for s in profile.index.sets.values())
-        if key not in groups:
-            groups[key] = len(groups)
-            sets.update({(groups[key], name): s for name, s in profile.index.sets.items()})
-        group_of[profile.name] = groups[key]
+        phrases = tuple(tuple(s.weights) for s in profile.index.sets.values())
+        if phrases not in groups:
+            groups[phrases] = len(groups)
+            sets.update({(groups[phrases], name): s for name, s in profile.index.sets.items()})
+        group_of[profile.name] = groups[phrases]
+        verdict = (tuple(tuple(s.weights.items()) for s in profile.index.sets.values()),
+                   profile.title, profile.pass_score, profile.title_factor, profile.max_repeats)
+        same[profile.name] = kinds.setdefault(verdict, len(kinds))   # a small key to hash
     matcher = PhraseIndex(sets)
     out: dict[str, list[Relevance]] = {p.name: [] for p in profiles}
-    # Profiles that differ only in name (readers sharing a topic) share each verdict.
-    same = {p.name: (group_of[p.name], p.title, p.pass_score, p.title_factor, p.max_repeats)
-            for p in profiles}
     for paper in papers:
         title_words, abstract_words = paper_tokens(paper)
         title, abstract = matcher.count(title_words), matcher.count(abstract_words)
-        judged: dict[tuple, Relevance] = {}
+        judged: dict[int, Relevance] = {}
         for profile in profiles:
             key = same[profile.name]
             if key not in judged:
-                g = key[0]
+                g = group_of[profile.name]
                 judged[key] = judge(profile, {n: title[g, n] for n in profile.index.sets},
                                     {n: abstract[g, n] for n in profile.index.sets},
                                     len(abstract_words))
