@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from arxiv_digest.verify import source_bank, verify
 from loopback import LoopbackServer
+from test_email import free_port
 
 MODEL = "gemma3-270m"
 
@@ -108,12 +108,6 @@ class RecordingProxy(LoopbackServer):
         return [e for e in self.exchanges[start:] if e.path.endswith("/chat/completions")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def gguf(tmp_path_factory):
     _require("llama_cpp")
@@ -123,7 +117,7 @@ def gguf(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def model_server(gguf, tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(

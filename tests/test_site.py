@@ -158,10 +158,16 @@ def second_profile(settings, name="flows"):
     return load_profile(name, settings.home)
 
 
-def test_an_incremental_build_renders_only_what_a_new_digest_changes(stored, tmp_path):
-    flows = second_profile(stored)
+@pytest.fixture
+def flows(stored, tmp_path):
+    """A second profile ("Flows: …", the built-in one renamed) with the fixture day's digest."""
+    profile = second_profile(stored)
     with Store(stored.db_path) as store:
-        run_day(stored, store, flows, inputs=[FIXTURE], out_dir=tmp_path / "flows")
+        run_day(stored, store, profile, inputs=[FIXTURE], out_dir=tmp_path / "flows")
+    return profile
+
+
+def test_an_incremental_build_renders_only_what_a_new_digest_changes(stored, flows, tmp_path):
     out = tmp_path / "site"
     build(stored, out)
     again = build(stored, out)
@@ -188,10 +194,7 @@ def test_an_incremental_build_renders_only_what_a_new_digest_changes(stored, tmp
     assert files_of(build(stored, tmp_path / "full", full=True).out) == after
 
 
-def test_pages_name_their_own_profile_and_the_profiles_page_lists_all(stored, tmp_path):
-    flows = second_profile(stored)
-    with Store(stored.db_path) as store:
-        run_day(stored, store, flows, inputs=[FIXTURE], out_dir=tmp_path / "flows")
+def test_pages_name_their_own_profile_and_the_profiles_page_lists_all(stored, flows, tmp_path):
     out = build(stored, tmp_path / "site").out
     mine = (out / "digests/flows/2026-06-10.html").read_text()
     theirs = (out / "digests/diffusion/2026-06-10.html").read_text()
@@ -201,10 +204,7 @@ def test_pages_name_their_own_profile_and_the_profiles_page_lists_all(stored, tm
     assert 'href="profiles/flows.html"' in listed and 'href="profiles/diffusion.html"' in listed
 
 
-def test_build_for_one_profile_leaves_the_others_pages_as_they_were(stored, tmp_path):
-    flows = second_profile(stored)
-    with Store(stored.db_path) as store:
-        run_day(stored, store, flows, inputs=[FIXTURE], out_dir=tmp_path / "flows")
+def test_build_for_one_profile_leaves_the_others_pages_as_they_were(stored, flows, tmp_path):
     out = tmp_path / "site"
     build(stored, out)
     # Both profiles' titles change; only flows is rebuilt.
