@@ -101,20 +101,15 @@ def rank(settings: Settings, store: Store, profile: Profile, day: date | None,
     store holds (the window's papers at the versions listed then)."""
     window = window or Window()
     listing = window.listing(settings, store, day)
-    papers = window.history(store, listing.date, profile.categories)
-    before = window.tiers.get((profile.name, "history")) or \
-        relevance_tiers(store, [profile], papers)[profile.name]
-    verdicts = window.verdicts.get(profile.name)
-    if verdicts is None:
-        today = relevance_tiers(store, [profile], listing.papers())[profile.name]
-        passing = [p for p in listing.papers() if today[p.id] != NOT_RELEVANT]
-        verdicts = dict(zip([p.id for p in passing],
-                            assess_many(passing, [profile])[profile.name]))
-    history = [p for p in papers if before[p.id] != NOT_RELEVANT]
+    if profile.name not in window.verdicts:
+        window.assess(settings, store, [profile], listing.date)
+    before = window.tiers[profile.name, "history"]
+    history = [p for p in window.history(store, listing.date, profile.categories)
+               if before[p.id] != NOT_RELEVANT]
     replaced = [e.paper for e in listing.entries
                 if AnnounceType(e.announce_type).is_replacement]
     return rank_listing(listing, profile, history, store.previous_versions(replaced),
-                        store.feedback_papers(profile.name), verdicts)
+                        store.feedback_papers(profile.name), window.verdicts[profile.name])
 
 
 def on_topic(store: Store, profile: Profile, papers: list[Paper]) -> list[Paper]:
