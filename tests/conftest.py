@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,33 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@dataclass
+class Outcome:
+    """What one command did: its exit code and its two streams."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def invoke(*args, home: Path, check: bool = True, input: str | None = None,
+           env: dict[str, str] | None = None) -> Outcome:
+    """Run the command line in this process (``main``, with its error handling), its
+    streams captured apart; ``check`` fails the test on a non-zero exit."""
+    from click.testing import CliRunner
+
+    from arxiv_digest.cli import main
+
+    overrides = {"ARXIV_DIGEST_HOME": str(home), **(env or {})}
+    with CliRunner().isolation(input=input, env=overrides) as (out, err, _):
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        outcome = Outcome(code, out.getvalue().decode(), err.getvalue().decode())
+    if check and code != 0:
+        raise AssertionError(f"exit {code}: {outcome.stderr}")
+    return outcome

@@ -49,3 +49,29 @@ def test_an_unknown_paper_is_one_clear_error(home, day_file):
     proc = run("brief", "2606.99999", home=home, check=False)
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: 2606.99999 is not in the store")
+
+
+def first_id(path):
+    return json.loads(path.open().readline())["id"]
+
+
+def test_brief_ingests_every_input_even_with_a_date(home, day_file):
+    from conftest import invoke
+
+    one, two = day_file("2026-06-15"), day_file("2026-06-18")
+    out = invoke("brief", first_id(one), "--input", one, "--date", "2026-06-15", "--json",
+                 home=home)
+    assert json.loads(out.stdout)["id"] == first_id(one)
+    both = invoke("brief", first_id(one), first_id(two), "--input", one, "--input", two,
+                  "--json", home=home)
+    assert [json.loads(line)["id"] for line in both.stdout.splitlines()] == \
+        [first_id(one), first_id(two)]
+
+
+def test_brief_all_of_a_day_not_stored_is_an_error_not_silence(home, day_file):
+    from conftest import invoke
+
+    invoke("ingest", "--input", day_file("2026-06-15"), home=home)
+    missing = invoke("brief", "--all", "--date", "2026-06-16", home=home, check=False)
+    assert missing.exit_code != 0 and missing.stdout == ""
+    assert "no listing for" in missing.stderr and "2026-06-15" in missing.stderr

@@ -15,6 +15,7 @@ from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from fake_arxiv import FakeArxiv
 from test_email import Inbox, start
+from conftest import REPO
 from test_live import DAY, synthetic_day
 
 NOW = announcement_time(DAY) + timedelta(hours=3)
@@ -132,3 +133,34 @@ def test_daily_for_several_profiles_writes_once_builds_once_and_mails_each_its_o
                                site_dir=site, now=NOW, build=build)
     assert all(r.done == [] for r in again.values()) and len(builds) == 1
     assert len(arxiv.requests) == requests
+
+
+def test_several_profiles_fetch_a_missing_day_once(settings):
+    """With the feed failing, three profiles sharing categories ask for it once, as one
+    profile does — not once each."""
+    from arxiv_digest.publish.daily import daily_profiles
+
+    class Down(FakeArxiv):
+        def _answer(self, path, query):
+            return 503, b"down for maintenance"
+
+    arxiv = Down().start()
+    try:
+        s = replace(settings, feed_url=arxiv.url + "/atom/{category}", http_retries=0,
+                    api_url=arxiv.url + "/api/query", enrich=EnrichSettings(enabled=False))
+        toml = (REPO / "src/arxiv_digest/topics/profiles/diffusion.toml").read_text()
+        (s.home / "profiles").mkdir(parents=True, exist_ok=True)
+        for name in ("flows", "scores"):
+            (s.home / "profiles" / f"{name}.toml").write_text(
+                toml.replace('name = "diffusion"', f'name = "{name}"'))
+        counts = []
+        for names in (["diffusion"], ["diffusion", "flows", "scores"]):
+            before = len(arxiv.requests)
+            with Store(s.db_path) as store:
+                reports = daily_profiles(s, store, [load_profile(n, s.home) for n in names],
+                                         lambda p: [], site_dir=s.home / "site", now=NOW)
+            assert all(r.failed is not None for r in reports.values())
+            counts.append(len(arxiv.requests) - before)
+    finally:
+        arxiv.stop()
+    assert counts[0] > 0 and counts[1] == counts[0]

@@ -87,3 +87,17 @@ def test_profiles_with_other_categories_and_phrases_share_the_pass(day_file, tmp
         assert outputs(alone.home / "digests" / folder) == \
             outputs(together.home / "digests" / folder)
         assert outputs(together.home / "digests" / folder)
+
+
+def test_several_profiles_with_out_write_each_into_its_own_folder(home, day_file, tmp_path):
+    from conftest import invoke
+
+    second_profile(home)
+    out = tmp_path / "out"
+    done = invoke("run", "--input", day_file("2026-06-15"), "--profile", "diffusion",
+                  "--profile", "flows", "--out", out, home=home)
+    for name in ("diffusion", "flows"):
+        digest = json.loads((out / name / "2026-06-15.json").read_text())
+        assert digest["profile"] == name and (out / name / "2026-06-15.md").is_file()
+    assert not (home / "digests").exists()             # nothing where --out did not say
+    assert str(out / "flows" / "2026-06-15.json") in done.stdout + done.stderr

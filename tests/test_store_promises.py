@@ -173,3 +173,23 @@ def test_stale_temporary_files_are_removed(tmp_path):
     (out / ".keep-me").write_text("not ours")
     write_all_atomically({out / "2026-06-24.md": "text"})
     assert sorted(p.name for p in out.iterdir()) == [".keep-me", "2026-06-24.md"]
+
+
+def test_a_later_file_for_a_stored_day_never_replaces_its_listing(home, day_file, tmp_path):
+    from conftest import invoke
+
+    path = day_file("2026-06-24")
+    invoke("ingest", "--input", path, home=home)
+    before = invoke("listing", "--json", home=home).stdout
+    lines = path.read_text(encoding="utf-8").splitlines()
+    shorter = tmp_path / "2026-06-24.jsonl"
+    shorter.write_text("\n".join(lines[:-30]) + "\n", encoding="utf-8")
+    again = invoke("ingest", "--input", shorter, home=home)
+    assert f"{shorter}: 2026-06-24 cs.CV is stored with" in again.stderr
+    assert "kept the stored listing" in again.stderr and "kept as stored" in again.stderr
+    assert invoke("listing", "--json", home=home).stdout == before
+    refused = invoke("ingest", "--input", shorter, "--strict", home=home, check=False)
+    assert refused.exit_code == 1 and "kept the stored listing" in refused.stderr
+    assert invoke("listing", "--json", home=home).stdout == before
+    same = invoke("ingest", "--input", path, "--strict", home=home)   # the same file: fine
+    assert "unchanged" in same.stderr

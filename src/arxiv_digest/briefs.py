@@ -44,13 +44,15 @@ class Brief:
                 "sentences": self.sentences}
 
 
-def papers_for(store: Store, ids: list[str], day: date | None, categories: list[str],
-               every: bool) -> list[Paper]:
-    """The papers asked for: by id (any version, or the one given), or a day's all."""
+def papers_for(settings: Settings, store: Store, ids: list[str], day: date | None,
+               every: bool) -> tuple[list[Paper], date | None]:
+    """The papers asked for and their day: by id (any version, or the one given), or
+    every paper of a stored day (``day``, else the latest stored)."""
     if every:
-        if day is None:
-            raise DigestError("brief --all needs a day: give --date or --input")
-        return store.load_listing(day, categories).papers()
+        from arxiv_digest.ingest import read_listing
+
+        listing = read_listing(settings, store, day)
+        return listing.papers(), listing.date
     found = []
     for raw in ids:
         try:
@@ -63,7 +65,7 @@ def papers_for(store: Store, ids: list[str], day: date | None, categories: list[
             raise DigestError(f"{raw} is not in the store; ingest its day first "
                               "(arxiv-digest ingest --input FILE)")
         found.append(chosen[-1])
-    return found
+    return found, day
 
 
 def write_briefs(settings: Settings, store: Store, profile: Profile, papers: list[Paper],

@@ -58,6 +58,7 @@ def _save(settings: Settings, store: Store, result: SourceResult, strict: bool
     problems = list(result.problems)
     if strict:
         problems += _conflict_problems(result, store.conflicts(listing))
+        problems += _kept_problems(result, store.kept_listings(listing))
     if strict and problems:
         shown = "\n  ".join(str(p) for p in problems[:20])
         raise InputError(f"{len(problems)} problem(s) in {result.origin} and --strict is "
@@ -73,7 +74,17 @@ def _save(settings: Settings, store: Store, result: SourceResult, strict: bool
         entries=len(listing.entries), counts=listing.counts(), problems=result.problems,
         new_versions=saved.new_versions, unchanged=not saved.changed,
         conflicts=_conflict_problems(result, saved.conflicts),
+        kept=_kept_problems(result, saved.kept),
     )
+
+
+def _kept_problems(result: SourceResult, kept: list) -> list[Problem]:
+    day = result.listing.date
+    return [Problem(result.origin,
+                    f"{day} {k.category} is stored with {k.stored} entries (from {k.origin}); "
+                    f"this listing has {k.offered} other ones: kept the stored listing "
+                    f"(a stored day is never changed by a later file)")
+            for k in kept]
 
 
 def _conflict_problems(result: SourceResult, conflicts: list[tuple[str, int]]) -> list[Problem]:

@@ -193,3 +193,4 @@ class IngestReport:
     new_versions: int = 0
     unchanged: bool = False
     conflicts: list[Problem] = field(default_factory=list)   # stored versions kept
+    kept: list[Problem] = field(default_factory=list)        # stored listings kept

@@ -103,31 +103,30 @@ class ProfileRun:
 
 def run_profiles(settings: Settings, store: Store, profiles: list[Profile],
                  day: date | None = None, **options) -> list[ProfileRun]:
-    """Several profiles' digests of one day in one process: the day is ingested once (the
-    first profile's run stores it; the others read it), the window is read once and every
-    profile's relevance assessed in one pass, and a profile that fails is reported
-    without stopping the others."""
+    """Several profiles' digests of one day in one process: the day is ingested once per
+    set of listing categories (replayed from ``inputs`` or fetched live) before any
+    profile runs, the window is read once and every profile's relevance assessed in one
+    pass, and a profile that fails is reported without stopping the others. With
+    ``out_dir`` and several profiles, each profile writes into ``out_dir/<profile>/``."""
     from arxiv_digest.errors import DigestError
 
     runs: list[ProfileRun] = []
-    reports = []
-    inputs = options.pop("inputs", None) or []
-    if inputs:                          # the day's file, ingested once per set of categories
-        try:
-            for categories in dict.fromkeys(tuple(p.categories) for p in profiles):
-                ingested, day, _ = stages.ingest(
-                    replace(settings, categories=list(categories)), store, day, inputs,
-                    options.get("strict", False), options.get("notify"))
-                reports = reports or ingested
-        except DigestError as exc:
-            return [ProfileRun(p.name, error=exc) for p in profiles]
+    try:
+        reports, day, fetched = _ingest_once(settings, store, profiles, day, options)
+    except DigestError as exc:
+        return [ProfileRun(p.name, error=exc) for p in profiles]
+    if fetched and options.get("enrich") is None:
+        options["enrich"] = settings.enrich.enabled    # as a single live run would
+    out_dir = options.pop("out_dir", None)
     window, progress = stages.Window(), options.pop("progress", None)
     for profile in profiles:
         try:
             if day is not None and not window.tiers and \
                     day in store.listing_dates(profile.categories):
                 window.assess(settings, store, profiles, day, progress)
-            result = run_day(settings, store, profile, day, window=window, **options)
+            target = out_dir / profile.name if out_dir and len(profiles) > 1 else out_dir
+            result = run_day(settings, store, profile, day, window=window, out_dir=target,
+                             **options)
             day = day or result.ranking.date
             if reports and not any(r.result and r.result.reports for r in runs):
                 result.reports = reports
@@ -135,6 +134,23 @@ def run_profiles(settings: Settings, store: Store, profiles: list[Profile],
         except DigestError as exc:
             runs.append(ProfileRun(profile.name, error=exc))
     return runs
+
+
+def _ingest_once(settings: Settings, store: Store, profiles: list[Profile],
+                 day: date | None, options: dict) -> tuple[list, date | None, bool]:
+    """The day stored for every profile's categories before any profile runs: each set of
+    categories replayed from ``inputs``, or fetched live unless stored (one fetch per
+    set, however many profiles share it). Returns the reports, the day and whether it
+    was fetched live."""
+    inputs = options.pop("inputs", None) or []
+    reports, fetched = [], False
+    for categories in dict.fromkeys(tuple(p.categories) for p in profiles):
+        ingested, day, live = stages.ingest(
+            replace(settings, categories=list(categories)), store, day, inputs,
+            options.get("strict", False), options.get("notify"), options.get("client"),
+            options.get("now"))
+        reports, fetched = reports or ingested, fetched or live
+    return reports, day, fetched
 
 
 def _plan(store: Store, profile: Profile, selection: Selection, enrichment: dict,

@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from arxiv_digest.errors import DigestError
 from arxiv_digest.models import Paper
 from arxiv_digest.rank import HISTORY_DAYS
 from arxiv_digest.store import Store
-from arxiv_digest.topics import Profile, available_profiles, load_profile
+from arxiv_digest.topics import Profile, load_profiles
 from arxiv_digest.topics.relevance import assess_many
 
 CHUNK = 2000
@@ -44,13 +43,7 @@ def relevance_tiers(store: Store, profiles: list[Profile], papers: list[Paper],
 
 def existing_profiles(home: Path | None) -> list[Profile]:
     """Every profile that loads (one that does not is reported when it is run)."""
-    found = []
-    for name in available_profiles(home):
-        try:
-            found.append(load_profile(name, home))
-        except DigestError:
-            continue
-    return found
+    return load_profiles(None, home)[0]
 
 
 def judge_day(store: Store, home: Path | None, day: date) -> None:

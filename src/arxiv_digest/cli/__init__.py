@@ -21,7 +21,9 @@ __all__ = ["cli", "main"]
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="arxiv-digest", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="arxiv-digest", standalone_mode=False)
+        if isinstance(code, int) and code:          # ctx.exit(code) in a command
+            sys.exit(code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)

@@ -13,7 +13,7 @@ from arxiv_digest.cli.base import (
     profile_option, progress_bar, quiet_option, say, settings_of, wait_option, writing,
 )
 from arxiv_digest.cli.show import print_report, print_run, print_table, rank_table
-from arxiv_digest.errors import DigestError
+from arxiv_digest.errors import EXIT_ERROR, DigestError
 
 
 @cli.command()
@@ -79,13 +79,19 @@ def listing(ctx, day, categories, as_json) -> None:
 @click.pass_context
 def profiles(ctx) -> None:
     """List the topic profiles available (built-in and in the data directory)."""
-    from arxiv_digest.topics import DEFAULT_PROFILE, available_profiles, load_profile
+    from arxiv_digest.topics import DEFAULT_PROFILE, available_profiles, load_profiles
 
     home = ctx.obj["settings"].home
-    for name, origin in available_profiles(home).items():
-        profile = load_profile(name, home)
-        mark = " (default)" if name == DEFAULT_PROFILE else ""
-        click.echo(f"{name}{mark}: {profile.title} — {', '.join(profile.categories)} [{origin}]")
+    loaded, broken = load_profiles(None, home)
+    for profile in loaded:
+        mark = " (default)" if profile.name == DEFAULT_PROFILE else ""
+        origin = available_profiles(home)[profile.name]
+        click.echo(f"{profile.name}{mark}: {profile.title} — {', '.join(profile.categories)} "
+                   f"[{origin}]")
+    for error in broken:
+        say(f"error: {error}")
+    if broken:
+        ctx.exit(EXIT_ERROR)
 
 
 @cli.command()
@@ -203,7 +209,7 @@ def evaluate_command(ctx, picks_path, profile_name, history, feedback_from, as_j
               help="Topic profile (default: diffusion); repeat for several.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Output directory (default: <data dir>/digests, digests/<profile> for "
-                   "other profiles; with several profiles always the defaults).")
+                   "other profiles); with several profiles, DIR/<profile> for each.")
 @click.option("--writer", default="offline", show_default=True,
               help="Writer: offline (no network, no key) or llm (any OpenAI-compatible model).")
 @click.option("--max-tokens", type=click.IntRange(min=0), default=None,
@@ -227,11 +233,16 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
     Repeat --profile (or give --all-profiles) to write several profiles' digests of the
     day in one pass; a profile that fails is reported and the others go on."""
     from arxiv_digest.pipeline import check_model, run_profiles
-    from arxiv_digest.topics import available_profiles, load_profile
+    from arxiv_digest.topics import load_profile, load_profiles
 
     settings = ctx.obj["settings"]
-    names = list(available_profiles(settings.home)) if all_profiles else list(profile_name)
-    profiles = [load_profile(name, settings.home) for name in names or [None]]
+    if all_profiles:
+        profiles, broken = load_profiles(None, settings.home)
+    else:
+        profiles = [load_profile(name, settings.home) for name in profile_name or [None]]
+        broken = []
+    for error in broken:
+        say(f"error: {error}")
     check_model(settings, writer, list(languages))
     from arxiv_digest.store import Store
 
@@ -239,7 +250,7 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
     with writing(ctx, "run", wait=wait, quiet=quiet), Store(settings.db_path) as store, \
             progress_bar(not quiet) as progress:
         runs = run_profiles(settings, store, profiles, day, inputs=list(inputs),
-                            out_dir=None if several else out_dir, writer=writer, strict=strict,
+                            out_dir=out_dir, writer=writer, strict=strict,
                             max_tokens=max_tokens, languages=list(languages), enrich=enrich,
                             notify=notifier(quiet), progress=progress)
     failed = [r for r in runs if r.error]
@@ -253,17 +264,21 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
             print_report(report, quiet)
         if not quiet:
             print_run(item.result, settings)
-    if failed and len(failed) == len(runs):
-        raise DigestError(f"no profile's digest was written ({len(failed)} failed)")
+    if broken or (failed and len(failed) == len(runs)):
+        raise DigestError(f"no profile's digest was written ({len(failed)} failed)"
+                          if len(failed) == len(runs) else
+                          f"{len(broken)} profile(s) could not be loaded (above)")
 
 
 @cli.command()
 @click.argument("paper_ids", nargs=-1)
 @click.option("--all", "every", is_flag=True,
-              help="Every paper of the day (on topic or not), from --input or --date.")
-@inputs_option("Ingest this replay file first; with --all, brief all its papers.")
+              help="Every paper of the day (on topic or not): --date, the input file's, or "
+                   "the latest stored.")
+@inputs_option("Ingest this replay file first (repeatable); with --all, brief its day.")
 @click.option("--date", "day", callback=parse_date, metavar="YYYY-MM-DD",
-              help="The listing day (for --all; default: the input file's).")
+              help="The listing day (for --all; default: the input file's, else the latest "
+                   "stored).")
 @profile_option
 @click.option("--writer", default="offline", show_default=True,
               help="The writer, as for the digest.")
@@ -281,15 +296,18 @@ def brief(ctx, paper_ids, every, inputs, day, profile_name, writer, as_json, wai
     from arxiv_digest.store import Store
 
     if not paper_ids and not every:
-        raise click.UsageError("give paper ids, or --all with --input or --date")
+        raise click.UsageError("give paper ids, or --all (with --input or --date, or for the "
+                               "latest stored day)")
     profile = load_profile_named(ctx, profile_name)
     settings = profile_settings(ctx.obj["settings"], profile)
     check_model(settings, writer, None)
     lock = writing(ctx, "brief --input", wait=wait) if inputs else nullcontext()
     with lock, Store(settings.db_path) as store:
-        for path in inputs:
-            day = day or ingest_file(settings, store, path, day).date
-        papers = papers_for(store, list(paper_ids), day, settings.categories, every)
+        given = day
+        for path in inputs:                  # every file, each ingested (its own day)
+            report = ingest_file(settings, store, path, given)
+            day = day or report.date
+        papers, day = papers_for(settings, store, list(paper_ids), day, every)
         briefs = write_briefs(settings, store, profile, papers, day or _today(), writer)
     for item in briefs:
         if as_json:

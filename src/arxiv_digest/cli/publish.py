@@ -106,12 +106,14 @@ def daily(ctx, profile_name, site_dir, writer, no_enrich, quiet, wait, all_profi
     from arxiv_digest.pipeline import check_model
     from arxiv_digest.publish.daily import daily_profiles
     from arxiv_digest.store import Store
-    from arxiv_digest.verdicts import existing_profiles
+    from arxiv_digest.topics import load_profiles
 
     settings = ctx.obj["settings"]
     chosen = load_profile_named(ctx, profile_name)
-    profiles = [p for p in existing_profiles(settings.home) if p.on_site or p.recipients] \
-        if all_profiles else [chosen]
+    loaded, broken = load_profiles(None, settings.home) if all_profiles else ([chosen], [])
+    profiles = [p for p in loaded if p.on_site or p.recipients] if all_profiles else loaded
+    for error in broken:
+        say(f"error: {error}")
     check_model(settings, writer, None)
     if not quiet:
         for line in settings.defaults_in_use("site_url", *(["smtp"] if settings.smtp.to else [])):
@@ -134,3 +136,5 @@ def daily(ctx, profile_name, site_dir, writer, no_enrich, quiet, wait, all_profi
             f"already done {', '.join(report.skipped) or 'nothing'}", quiet)
     if failed and len(failed) == len(reports):
         raise DigestError(f"no profile's digest was written ({len(failed)} failed)")
+    if broken:
+        raise DigestError(f"{len(broken)} profile(s) could not be loaded (above)")

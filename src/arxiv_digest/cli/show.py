@@ -9,7 +9,7 @@ from arxiv_digest.models import IngestReport
 def print_report(report: IngestReport, quiet: bool) -> None:
     """The ingest summary, after each bad line and kept stored version as FILE:LINE."""
     if not quiet:
-        lines = [str(p) for p in report.problems + report.conflicts]
+        lines = [str(p) for p in report.problems + report.conflicts + report.kept]
         for line in lines[:MAX_PROBLEMS_SHOWN]:
             say(line)
         if len(lines) > MAX_PROBLEMS_SHOWN:
@@ -20,6 +20,8 @@ def print_report(report: IngestReport, quiet: bool) -> None:
     skipped = f"; {len(report.problems)} skipped" if report.problems else ""
     kept = (f"; {len(report.conflicts)} kept as stored (other text)"
             if report.conflicts else "")
+    kept += (f"; {len(report.kept)} categor{'y' if len(report.kept) == 1 else 'ies'} kept as "
+             f"stored (other listing)" if report.kept else "")
     say(f"{report.date}: {report.papers} papers {state} from {report.origin} — "
         f"{'; '.join(parts)}{skipped}{kept}", quiet)
 

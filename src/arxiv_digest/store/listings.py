@@ -15,14 +15,33 @@ _PAPER_FIELDS = (*_TEXT_FIELDS, "links")
 
 
 @dataclass
+class KeptListing:
+    """A category's stored listing that a later, different one did not replace."""
+
+    category: str
+    stored: int                 # entries stored
+    offered: int                # entries the later listing had
+    origin: str                 # where the stored one came from
+
+
+@dataclass
 class SaveResult:
     categories_written: list[str]
     new_versions: int
     conflicts: list[tuple[str, int]] = field(default_factory=list)   # kept as stored
+    kept: list["KeptListing"] = field(default_factory=list)    # stored listings kept
 
     @property
     def changed(self) -> bool:
         return bool(self.categories_written) or bool(self.new_versions)
+
+
+def _same_entries(stored: list[tuple], offered: list[tuple]) -> bool:
+    """Whether a listing offered again is the stored one: the same papers in the same
+    order and kinds (a replacement announced without its version matches any)."""
+    return len(stored) == len(offered) and all(
+        s[0] == o[0] and s[2] == o[2] and (o[1] in (0, s[1]))
+        for s, o in zip(stored, offered))
 
 
 def _text(paper: Paper) -> tuple:
@@ -39,10 +58,17 @@ class ListingStore(Connection):
         Idempotent: saving the same listing again changes nothing. A stored version is
         immutable: a paper that arrives again at a stored version with other text is
         kept out (its entries point at the stored text) and reported in ``conflicts``.
-        A category's entries are replaced only when they differ from what is stored;
-        ``skipped`` (malformed input entries) is recorded with the entries written."""
+        A stored day is never changed by a later listing: a category already stored with
+        other entries keeps them, and the later listing's papers in that category alone
+        are not stored (reported in ``kept``). ``skipped`` (malformed input entries) is
+        recorded with the entries written."""
         day = listing.date.isoformat()
         with self.transaction():
+            kept = self.kept_listings(listing)
+            if kept:
+                gone = {k.category for k in kept}
+                listing = replace(listing, entries=[e for e in listing.entries
+                                                    if e.category not in gone])
             papers = listing.papers()
             self._resolve_versions(papers)
             stored = self._stored_texts(papers)
@@ -57,7 +83,27 @@ class ListingStore(Connection):
             self._upsert_papers(fresh)
             written = self._save_entries(listing, origin, skipped)
         return SaveResult(categories_written=written, new_versions=len(fresh),
-                          conflicts=[(p.id, p.version) for p in conflicts])
+                          conflicts=[(p.id, p.version) for p in conflicts], kept=kept)
+
+    def kept_listings(self, listing: Listing) -> list[KeptListing]:
+        """The categories of ``listing`` stored for its day with other entries (read
+        only): saving it keeps those as they are."""
+        day = listing.date.isoformat()
+        offered: dict[str, list[tuple]] = {}
+        for entry in listing.entries:
+            offered.setdefault(entry.category, []).append(
+                (entry.paper.id, entry.paper.version, entry.announce_type))
+        kept = []
+        for category, rows in offered.items():
+            stored = [tuple(r) for r in self.conn.execute(
+                "SELECT paper_id, version, announce_type FROM listing_entries "
+                "WHERE date = ? AND category = ? ORDER BY position", (day, category))]
+            if stored and not _same_entries(stored, rows):
+                origin = self.conn.execute(
+                    "SELECT origin FROM listings WHERE date = ? AND category = ?",
+                    (day, category)).fetchone()[0]
+                kept.append(KeptListing(category, len(stored), len(rows), origin))
+        return kept
 
     def conflicts(self, listing: Listing) -> list[tuple[str, int]]:
         """The (id, version) pairs of ``listing`` stored with other text (read only)."""

@@ -200,6 +200,13 @@ def _migration_0008_llm_servers(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_0009_relevance_recheck(conn: sqlite3.Connection) -> None:
+    # Verdicts written while two profile files could share one name were misaligned
+    # (one profile's list zipped against the other's papers) under a valid fingerprint.
+    # They are only a cache: forget them all, and every verdict is assessed again.
+    _run_script(conn, "DELETE FROM relevance_cache")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", _migration_0001_initial),
     ("0002_relevance_cache", _migration_0002_relevance_cache),
@@ -209,4 +216,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0006_listing_skipped", _migration_0006_listing_skipped),
     ("0007_feedback", _migration_0007_feedback),
     ("0008_llm_servers", _migration_0008_llm_servers),
+    ("0009_relevance_recheck", _migration_0009_relevance_recheck),
 ]

@@ -3,6 +3,11 @@
 Profiles are TOML files. ``diffusion`` ships with the package; users add their own
 as ``<data dir>/profiles/<name>.toml`` (a user profile of the same name wins) or pass
 a path. See ``profiles/diffusion.toml`` for the format.
+
+A profile's identity is its file name: everything kept per profile (verdicts, digests,
+feedback, deliveries) is keyed by it. A ``name`` inside the file may only repeat it, and
+a profile passed by path may not take the name of another profile with other text, so
+no profile can stand in for, or overwrite, another.
 """
 
 from __future__ import annotations
@@ -61,24 +66,71 @@ def available_profiles(home: Path | None = None) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def load_profiles(names: list[str] | None, home: Path | None
+                  ) -> tuple[list[Profile], list[ConfigError]]:
+    """The profiles named (every available one when ``names`` is None) that load, and
+    why each of the others does not."""
+    loaded, broken = [], []
+    for name in available_profiles(home) if names is None else names:
+        try:
+            loaded.append(load_profile(name, home))
+        except ConfigError as exc:
+            broken.append(exc)
+    return loaded, broken
+
+
 def load_profile(name_or_path: str | None = None, home: Path | None = None) -> Profile:
     """Load a profile by name (user directory first, then built-in) or by file path."""
     name_or_path = name_or_path or DEFAULT_PROFILE
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or "/" in name_or_path:
-        if not candidate.is_file():
-            raise ConfigError(f"profile file {candidate} does not exist")
-        return parse_profile(candidate.read_text(encoding="utf-8"), str(candidate))
+        return _load_path(candidate, home)
     if home is not None:
         user = home / "profiles" / f"{name_or_path}.toml"
         if user.is_file():
-            return parse_profile(user.read_text(encoding="utf-8"), str(user))
+            return parse_profile(_read(user), str(user), name=name_or_path)
     builtin = _builtin_dir() / f"{name_or_path}.toml"
     if builtin.is_file():
-        return parse_profile(builtin.read_text(encoding="utf-8"), f"built-in {name_or_path}")
+        return parse_profile(builtin.read_text(encoding="utf-8"), f"built-in {name_or_path}",
+                             name=name_or_path)
     known = ", ".join(available_profiles(home))
     raise ConfigError(f"no profile named {name_or_path!r}; available: {known}. Add one as "
                       f"<data dir>/profiles/{name_or_path}.toml or pass a path")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read profile {path}: {exc.strerror or exc}") from exc
+
+
+def _load_path(path: Path, home: Path | None) -> Profile:
+    """A profile passed as a file: named by its ``name`` (else its file name), which must
+    not be another profile's unless it is that profile's file or has its exact text."""
+    if not path.is_file():
+        raise ConfigError(f"profile file {path} does not exist")
+    text = _read(path)
+    own_dir = home is not None and path.resolve().parent == (home / "profiles").resolve()
+    profile = parse_profile(text, str(path), name=path.stem if own_dir else None)
+    if profile.name in available_profiles(home):
+        registered = load_profile(profile.name, home)
+        if registered.fingerprint != profile.fingerprint:
+            raise ConfigError(
+                f"{path}:{_name_line(text)}: this profile calls itself {profile.name!r}, the "
+                f"name of the profile at {registered.source}, whose text differs; give it a "
+                f"name of its own (name = \"...\") so neither overwrites the other's verdicts "
+                f"and digests")
+    return profile
+
+
+def _name_line(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.split("=", 1)[0].strip() == "name" and "=" in line:
+            return number
+    return 1
 
 
 def _weights(table: object, where: str, key: str) -> dict[str, float]:
@@ -94,14 +146,23 @@ def _weights(table: object, where: str, key: str) -> dict[str, float]:
     return out
 
 
-def parse_profile(text: str, where: str) -> Profile:
+def parse_profile(text: str, where: str, name: str | None = None) -> Profile:
+    """A profile from its TOML text. ``name`` is the name it is registered under (its
+    file name); the file's own ``name``, if any, must agree with it."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: invalid TOML ({exc})") from exc
-    for key in ("name", "categories"):
-        if key not in data:
-            raise ConfigError(f"{where}: missing required key {key!r}")
+    if "categories" not in data:
+        raise ConfigError(f"{where}: missing required key 'categories'")
+    own = data.get("name")
+    if own is not None and (not isinstance(own, str) or not own.strip()):
+        raise ConfigError(f"{where}:{_name_line(text)}: name must be a non-empty string")
+    if name is not None and own is not None and own != name:
+        raise ConfigError(
+            f"{where}:{_name_line(text)}: name = {own!r} but the file is {name}.toml; a "
+            f"profile is known by its file name: set name = {name!r} or remove the line")
+    name = name or own or Path(where).stem
     relevance = data.get("relevance", {})
     topic = _weights(relevance.get("topic"), where, "relevance.topic")
     if not topic:
@@ -127,8 +188,7 @@ def parse_profile(text: str, where: str) -> Profile:
     if not isinstance(publish.get("site", True), bool):
         raise ConfigError(f"{where}: [publish] site must be true or false")
     return Profile(
-        name=str(data["name"]), title=str(data.get("title", data["name"])),
-        noun=str(data.get("noun", data["name"])),
+        name=name, title=str(data.get("title", name)), noun=str(data.get("noun", name)),
         description=" ".join(str(data.get("description", "")).split()),
         categories=[str(c) for c in categories],
         topic=TermSet(topic),

@@ -89,7 +89,11 @@ def assess_many(papers: list[Paper], profiles: list[Profile]) -> dict[str, list[
     """Each paper's relevance to each profile (by profile name, in the papers' order), with
     all profiles' phrases matched in one pass over each paper's words. Profiles with the
     same phrases (in the same order; weights may differ) share their matching, and those
-    that differ only in name share each verdict. The same verdicts as :func:`assess`."""
+    that differ only in name share each verdict. The same verdicts as :func:`assess`.
+    Names are identities: two profiles of one name are refused, not merged."""
+    names = [p.name for p in profiles]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two profiles share a name: {sorted(names)}")
     groups: dict[tuple, int] = {}
     sets: dict[tuple[int, str], TermSet] = {}
     group_of: dict[str, int] = {}
