@@ -194,6 +194,101 @@ def test_an_incremental_build_renders_only_what_a_new_digest_changes(stored, flo
     assert files_of(build(stored, tmp_path / "full", full=True).out) == after
 
 
+def test_an_incremental_build_rewrites_what_was_changed_on_disk(stored, flows, tmp_path):
+    out = tmp_path / "site"
+    build(stored, out)
+    full = files_of(build(stored, tmp_path / "full", full=True).out)
+    # Hand edits: appended to a digest page, the front page rewritten, a feed truncated,
+    # a paper page removed, a page replaced by a directory. No input changed.
+    with open(out / "digests/diffusion/2026-06-11.html", "a", encoding="utf-8") as page:
+        page.write("<p>appended by hand</p>")
+    (out / "index.html").write_text("edited", encoding="utf-8")
+    feed = out / "feeds/flows.atom.xml"
+    feed.write_bytes(feed.read_bytes()[:100])
+    (out / "papers/2606.20001.html").unlink()
+    (out / "search.html").unlink()
+    (out / "search.html").mkdir()
+    report = build(stored, out)
+    assert files_of(out) == full                  # byte for byte what --full writes
+    # Only those: the feed with its twin (written together), nothing else.
+    assert report.rendered == 6 and report.kept == report.pages - 6
+    again = build(stored, out)
+    assert again.rendered == 0 and files_of(out) == full
+
+
+def test_a_build_for_one_profile_rewrites_another_profiles_edited_page(stored, flows,
+                                                                       tmp_path):
+    out = tmp_path / "site"
+    before = files_of(build(stored, out).out)
+    (out / "digests/diffusion/2026-06-10.html").write_text("edited", encoding="utf-8")
+    report = build(stored, out, profile="flows")
+    assert files_of(out) == before and report.rendered == 1
+
+
+@pytest.mark.parametrize("shape", ["key only", "a number", "one item"])
+def test_a_manifest_of_another_shape_renders_every_page(stored, tmp_path, shape):
+    import json
+
+    out = tmp_path / "site"
+    first = build(stored, out)
+    written = files_of(out)
+    manifest = json.loads((out / ".build-manifest.json").read_text())
+    other = {"key only": lambda v: v[0], "a number": lambda v: 5, "one item": lambda v: v[:1]}
+    manifest = {path: v if path == "" else other[shape](v) for path, v in manifest.items()}
+    (out / ".build-manifest.json").write_text(json.dumps(manifest))
+    assert build(stored, out).rendered == first.pages and files_of(out) == written
+
+
+def test_a_second_build_into_one_directory_waits_for_the_first(stored, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from arxiv_digest.files import directory_lock
+
+    parent = tmp_path / "pub"
+    parent.mkdir()
+    command = [sys.executable, "-m", "arxiv_digest", "site", "build", "--out",
+               str(parent / "site"), "--base-url", "https://x.example/"]
+    with directory_lock(parent):                  # as another build into parent/ holds it
+        proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True,
+                                env=dict(os.environ, ARXIV_DIGEST_HOME=str(stored.home)))
+        try:
+            line = proc.stderr.readline()         # said before it blocks
+            assert line == f"waiting for another process writing into {parent} …\n"
+            assert list(parent.iterdir()) == []   # no staging directory, no site yet
+        except BaseException:
+            proc.kill()
+            raise
+    assert proc.wait(timeout=120) == 0
+    assert "built" in proc.stderr.read() and (parent / "site" / "index.html").is_file()
+
+
+def test_a_build_leaves_another_builds_staging_directory_alone(stored, tmp_path):
+    import os
+    import time
+
+    from arxiv_digest.files import STALE_AFTER
+
+    out = tmp_path / "site"
+    build(stored, out)
+    # Another process (another data directory, same --out) is building: its staging
+    # directory beside the site is in use. One a killed build left a day ago is not.
+    live = tmp_path / ".site.k3x9_q2z"
+    (live / "digests").mkdir(parents=True)
+    (live / "index.html").write_text("being built")
+    dead = tmp_path / ".site.a1b2c3d4"
+    dead.mkdir()
+    (dead / "index.html").write_text("left by a kill")
+    old = time.time() - STALE_AFTER - 86400
+    os.utime(dead, (old, old))
+    build(stored, out)
+    assert (live / "index.html").read_text() == "being built"
+    assert not dead.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [
+        ".site.k3x9_q2z"]
+
+
 def test_pages_name_their_own_profile_and_the_profiles_page_lists_all(stored, flows, tmp_path):
     out = build(stored, tmp_path / "site").out
     mine = (out / "digests/flows/2026-06-10.html").read_text()

@@ -8,12 +8,13 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import date
 
 import pytest
 
 from arxiv_digest.errors import LockedError, StoreError
-from arxiv_digest.files import JOURNAL, recover, write_all_atomically
+from arxiv_digest.files import JOURNAL, STALE_AFTER, recover, write_all_atomically
 from arxiv_digest.locking import writer_lock
 from arxiv_digest.store import Store
 from conftest import REPO
@@ -169,7 +170,10 @@ def test_a_kill_between_renames_is_completed_by_the_next_write(tmp_path):
 def test_stale_temporary_files_are_removed(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / ".2026-06-24.md.ab12cd_3.tmp").write_text("left by a kill")
+    stale = out / ".2026-06-24.md.ab12cd_3.tmp"
+    stale.write_text("left by a kill")
+    old = time.time() - STALE_AFTER - 60
+    os.utime(stale, (old, old))
     (out / ".keep-me").write_text("not ours")
     write_all_atomically({out / "2026-06-24.md": "text"})
     assert sorted(p.name for p in out.iterdir()) == [".keep-me", "2026-06-24.md"]
@@ -193,3 +197,71 @@ def test_a_later_file_for_a_stored_day_never_replaces_its_listing(home, day_file
     assert invoke("listing", "--json", home=home).stdout == before
     same = invoke("ingest", "--input", path, "--strict", home=home)   # the same file: fine
     assert "unchanged" in same.stderr
+
+
+def test_a_write_leaves_another_writers_temporary_file_alone(tmp_path):
+    # Another process (another data directory, same --out) has just made its temporary
+    # file for the same day and not yet renamed it: this write must not remove it.
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs = out / ".2026-06-24.json.q7Zk_x2a.tmp"
+    theirs.write_text("their json")
+    paths = write_all_atomically({out / "2026-06-24.json": "my json",
+                                  out / "2026-06-24.md": "my md"})
+    assert theirs.read_text() == "their json"
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".2026-06-24.json.q7Zk_x2a.tmp", "2026-06-24.json", "2026-06-24.md"]
+    assert [p.read_text() for p in paths] == ["my json", "my md"]
+
+
+TWO_WRITERS = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from arxiv_digest import files
+    out, name, pause = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "pause"
+    real = os.replace
+    def replace(src, dst):
+        global pause
+        if pause and not Path(str(src)).name.startswith(".arxiv-digest-journal"):
+            print("paused", flush=True)              # its journal is written, no rename done
+            sys.stdin.readline()
+            pause = False
+        return real(src, dst)
+    files.os.replace = replace
+    files.write_all_atomically({out / "d.json": f"{name} json", out / "d.md": f"{name} md"},
+                               notify=lambda line: print(line, flush=True))
+    print("done", flush=True)
+""")
+
+
+def test_two_writers_into_one_directory_take_turns(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+
+    def writer(name, *extra):
+        return subprocess.Popen([sys.executable, "-c", TWO_WRITERS, str(out), name, *extra],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+
+    first = writer("first", "pause")
+    second = None
+    try:
+        assert first.stdout.readline() == "paused\n"       # mid-write: journal, temps
+        second = writer("second", "go")
+        # The second writer finds the directory taken and waits (said before it blocks),
+        # instead of completing or removing the first writer's journal and temps.
+        assert second.stdout.readline() == f"waiting for another process writing into {out} …\n"
+        first.stdin.write("go\n")
+        first.stdin.close()
+        assert first.wait(timeout=60) == 0, first.stderr.read()
+        assert first.stdout.read() == "done\n"
+        assert second.wait(timeout=60) == 0, second.stderr.read()
+        assert second.stdout.read() == "done\n"
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    # Each set whole, the second last; nothing of either left behind.
+    assert outputs(out) == {"d.json": b"second json", "d.md": b"second md"}

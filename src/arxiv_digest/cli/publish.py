@@ -45,7 +45,8 @@ def site_build(ctx, out_dir, base_url, profile_name, full) -> None:
             warn(line)
     with writing(ctx, "site build"), Store(settings.db_path) as store:
         report = build_site(store, out_dir or settings.home / "site", settings.home,
-                            base_url or settings.site_url, profile=profile_name, full=full)
+                            base_url or settings.site_url, profile=profile_name, full=full,
+                            notify=say)
     say(f"built {report.pages} files from {report.digests} digests into {report.out} "
         f"in {report.seconds:.2f} s ({report.rendered} rendered, {report.kept} unchanged)")
 

@@ -2,8 +2,12 @@
 client-side search, and Atom/RSS feeds — plain files that work without a server.
 
 Built into a temporary directory beside the target and swapped in at the end, so a
-reader never sees half a site. Every value from a paper is autoescaped by the
-templates; links must be http(s).
+reader never sees half a site; builds into one parent directory take turns (a lock on
+it). Every value from a paper is autoescaped by the templates; links must be http(s).
+
+Incremental: the manifest records, per file, a key of what it was made from and a hash of
+what was written. A file is carried over only when its key is the same and the file on
+disk still has that hash, so an edited, truncated or missing file is written again.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -22,7 +27,7 @@ from pathlib import Path
 
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
 from arxiv_digest.errors import ConfigError
-from arxiv_digest.files import current_umask, os_error
+from arxiv_digest.files import current_umask, directory_lock, is_stale, os_error
 from arxiv_digest.render import _environment
 from arxiv_digest.store import Store
 from arxiv_digest.topics import DEFAULT_PROFILE, available_profiles, load_profile
@@ -50,11 +55,14 @@ def paper_file(paper_id: str) -> str:
 
 def build_site(store: Store, out: Path, home: Path | None = None,
                base_url: str = "http://localhost:8000/", *, profile: str | None = None,
-               full: bool = False) -> SiteReport:
+               full: bool = False,
+               notify: Callable[[str], None] | None = None) -> SiteReport:
     """Build the site into ``out``. A page whose inputs are unchanged since the last build
-    (its digest, neighbours, profile, the templates) is carried over, not rendered again;
-    ``full`` renders every page; ``profile`` renders only that profile's digest pages and
-    feeds anew (the site-wide pages as always, when changed)."""
+    (its digest, neighbours, profile, the templates) and whose file is still what that
+    build wrote is carried over, not rendered again; ``full`` renders every page;
+    ``profile`` renders only that profile's digest pages and feeds anew (the site-wide
+    pages as always, when changed). ``notify`` is told when another build into ``out``'s
+    parent directory holds it and this one waits."""
     start = time.perf_counter()
     out = Path(out)
     stored = [(d, json.loads(d.json)) for d in store.digests()]
@@ -66,12 +74,22 @@ def build_site(store: Store, out: Path, home: Path | None = None,
                           f"known: {', '.join(names)}")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        _recover(out)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        with directory_lock(out.parent, notify):
+            pages = _build(stored, profiles, out, base_url, profile, full)
     except OSError as exc:
         raise os_error(exc, out) from None
-    pages = Pages(staging, out, {} if full else _read_manifest(out), profile)
+    return SiteReport(out, len(stored), pages.rendered + pages.kept,
+                      time.perf_counter() - start, pages.rendered, pages.kept)
+
+
+def _build(stored: list, profiles: dict, out: Path, base_url: str, profile: str | None,
+           full: bool) -> "Pages":
+    """Build into a staging directory beside ``out`` and swap it in (the caller holds the
+    lock on ``out``'s parent)."""
+    _recover(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        pages = Pages(staging, out, {} if full else _read_manifest(out), profile)
         site = _Site(stored, profiles)
         _digest_pages(pages, site)
         _site_pages(pages, site)
@@ -81,14 +99,10 @@ def build_site(store: Store, out: Path, home: Path | None = None,
         pages.finish()
         staging.chmod(0o777 & ~current_umask())      # mkdtemp makes it private
         _swap(staging, out)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise os_error(exc, out) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return SiteReport(out, len(stored), pages.rendered + pages.kept,
-                      time.perf_counter() - start, pages.rendered, pages.kept)
+    return pages
 
 
 class _Site:
@@ -204,25 +218,29 @@ def _feeds(pages: "Pages", site: _Site, base_url: str) -> None:
 
 class Pages:
     """Writes the site's files into the staging directory: rendered, or carried over from
-    the previous build when the inputs named by their key are the same."""
+    the previous build when the inputs named by their key are the same and the file is
+    still what was written. The manifest maps each file to ``[key, hash of its bytes]``."""
 
     MANIFEST = ".build-manifest.json"
 
-    def __init__(self, staging: Path, out: Path, previous: dict[str, str],
+    def __init__(self, staging: Path, out: Path, previous: dict[str, list[str]],
                  only: str | None) -> None:
         self.staging, self.out, self.previous, self.only = staging, out, previous, only
-        self.manifest: dict[str, str] = {}
+        self.manifest: dict[str, list[str] | str] = {}
         self.rendered = self.kept = 0
         self.env = _environment(True)
         self._base = dict(site_title=SITE_TITLE, site=True, L=LABELS, here=None,
                           sections=[(n, LABELS[n]) for n in SECTION_NAMES])
 
     def _reusable(self, paths: list[str], key: str, owner: str | None) -> bool:
-        if not all((self.out / path).is_file() and path in self.previous for path in paths):
+        if not all(path in self.previous for path in paths):
             return False
-        if self.only is not None and owner is not None and owner != self.only:
-            return True                       # another profile's pages: left as they are
-        return all(self.previous[path] == key for path in paths)
+        # Another profile's pages under --profile are left as they are, whatever their key.
+        others = self.only is not None and owner is not None and owner != self.only
+        if not others and any(self.previous[path][0] != key for path in paths):
+            return False
+        # And only as they were written: an edited, truncated or missing file is rendered.
+        return all(_file_hash(self.out / path) == self.previous[path][1] for path in paths)
 
     def _carry(self, path: str) -> None:
         target = self.staging / path
@@ -241,7 +259,7 @@ class Pages:
             self.kept += len(paths)
             return
         write()
-        self.manifest.update({path: key for path in paths})
+        self.manifest.update({path: [key, _file_hash(self.staging / path)] for path in paths})
         self.rendered += len(paths)
 
     def page(self, path: str, template: str, key_parts: list, context, owner=None) -> None:
@@ -259,12 +277,28 @@ class Pages:
                                                   encoding="utf-8")
 
 
-def _read_manifest(out: Path) -> dict[str, str]:
+def _read_manifest(out: Path) -> dict[str, list[str]]:
+    """The previous build's manifest; empty (every page rendered) when it is missing,
+    unreadable, of other templates or of another shape."""
     try:
         found = json.loads((out / Pages.MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return found if isinstance(found, dict) and found.get("") == _TEMPLATES() else {}
+    if not isinstance(found, dict) or found.pop("", None) != _TEMPLATES():
+        return {}
+    if not all(isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
+               for v in found.values()):
+        return {}
+    return found
+
+
+def _file_hash(path: Path) -> str | None:
+    """A hash of the file's bytes; None when it cannot be read (missing, a directory)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()[:32]
+    except OSError:
+        return None
 
 
 @functools.cache
@@ -331,13 +365,17 @@ def _static(staging: Path, digests: list[dict]) -> None:
 
 
 def _recover(out: Path) -> None:
-    """Undo what a build killed mid-swap left: the old site put back if the new one never
-    arrived; staging directories of killed builds removed."""
+    """Undo what a build killed mid-swap left (the caller holds the parent's lock, so no
+    build of this version is running): the old site put back if the new one never
+    arrived; staging directories of killed builds removed once stale — a younger one may
+    be a build's that takes no lock (another version), still writing."""
     old = out.with_name(f".{out.name}.old")
     if old.is_dir() and not out.exists():
         old.rename(out)
+    now = time.time()
     for leftover in out.parent.glob(f".{out.name}.*"):
-        if leftover.is_dir() and leftover != old and len(leftover.name) == len(out.name) + 10:
+        if leftover.is_dir() and leftover != old and \
+                len(leftover.name) == len(out.name) + 10 and is_stale(leftover, now):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
