@@ -5,7 +5,8 @@ site build, rank with --input) holds ``<data dir>/arxiv-digest.lock`` while it w
 taken before the store is opened. A second writer waits, saying whom it waits for,
 or with ``wait=False`` stops at once with exit code 5. Runs of different days thus
 happen one after another, never interleaved, and give the digests they would give
-run in that order. Readers (listing, explain, profiles) never wait.
+run in that order. Readers (listing, explain, profiles) never wait; serve takes the lock
+for each click with ``wait=False`` and answers "busy" instead of waiting.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from arxiv_digest.cli.base import cli, load_profile_named, profile_option, say, writing
+from arxiv_digest.errors import ConfigError
 
 
 @cli.group()
@@ -147,8 +148,13 @@ def serve(ctx, site_dir, host, port, build) -> None:
     if build:
         with writing(ctx, "site build"), Store(settings.db_path) as store:
             build_site(store, site, settings.home, settings.site_url)
-    server = make_server(site, lambda profile, paper_id, kind: record_click(
-        settings, profile, paper_id, kind), set(available_profiles(settings.home)), host, port)
+    try:
+        server = make_server(site, lambda profile, paper_id, kind: record_click(
+            settings, profile, paper_id, kind), set(available_profiles(settings.home)),
+            host, port)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host} port {port}: {exc.strerror or exc}; "
+                          "choose another --host or --port") from None
     say(f"serving {site} at {server.origin}/ — like and dislike are recorded as feedback; "
         "Ctrl-C to stop")
     try:
@@ -159,12 +165,17 @@ def serve(ctx, site_dir, host, port, build) -> None:
         server.server_close()
 
 
-def record_click(settings, profile: str, paper_id: str, kind: str) -> None:
-    """A click from the served site: feedback on the paper's newest stored version."""
+def record_click(settings, profile: str, paper_id: str, kind: str) -> bool:
+    """A click from the served site: feedback on the paper's newest stored version.
+    False, recording nothing, for a paper the store does not hold (the site shows only
+    stored papers; a click is not a reason to fetch one). While another command writes,
+    LockedError at once: the reader is told the store is busy instead of left waiting."""
     from arxiv_digest.locking import writer_lock
     from arxiv_digest.store import Store
 
-    with writer_lock(settings.home, what="serve"), Store(settings.db_path) as store:
+    with writer_lock(settings.home, wait=False, what="serve"), \
+            Store(settings.db_path) as store:
         versions = store.versions(paper_id)
         if versions:
             store.set_feedback(profile, [(paper_id, versions[-1].version, kind)], "site")
+        return bool(versions)
