@@ -103,7 +103,7 @@ def test_malformed_json_is_retried_once_then_falls_back(env, llm, tmp_path):
     assert any("TurboSolve: all sections" in d for d in digest.verification.details)
     assert any("offline text kept for" in d for d in digest.verification.details)
     assert digest.verification.fallbacks >= 2
-    assert digest.dek and digest.synthesis        # the offline day-level text stands
+    assert digest.dek and digest.reading_order     # the offline day-level text stands
     assert "JSON" in " ".join(result.usage.notes) or result.usage.failed >= 1
 
 

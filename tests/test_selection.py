@@ -89,7 +89,8 @@ def test_plugins_register_through_entry_points(home, day_file, tmp_path):
         "[arxiv_digest.writers]\nshouting = fake_plugin:Shouting\n")
     profile = tmp_path / "starry.toml"
     builtin = (REPO / "src/arxiv_digest/topics/profiles/diffusion.toml").read_text()
-    profile.write_text(builtin.replace("[weights]\n", "[weights]\nstars = 0.5\n"))
+    profile.write_text(builtin.replace("[weights]\n", "[weights]\nstars = 0.5\n")
+                       .replace('name = "diffusion"', 'name = "starry"'))
     env = dict(os.environ, ARXIV_DIGEST_HOME=str(home),
                PYTHONPATH=os.pathsep.join([str(plugins), str(REPO / "src")]))
     common = ["--input", str(day_file("2026-06-24")), "--profile", str(profile)]

@@ -88,7 +88,7 @@ def test_replacement_without_version_is_resolved(tmp_path):
         store.save_listing(listing(date(2026, 6, 1), ("cs.CV", "replace",
                                                       paper(1, 0, comment="Accepted"))), "b")
         assert [v.version for v in store.versions("2605.00001")] == [1, 2]
-        store.save_listing(listing(DAY, ("cs.CV", "replace", paper(7, 0))), "c")
+        store.save_listing(listing(date(2026, 6, 2), ("cs.CV", "replace", paper(7, 0))), "c")
         assert store.paper("2605.00007").version == 2
 
 
@@ -103,14 +103,20 @@ def test_a_failed_save_leaves_the_store_unchanged(tmp_path):
         assert dump(store) == before
 
 
-def test_changed_day_replaces_only_that_category(tmp_path):
+def test_a_changed_day_keeps_its_stored_category_and_adds_a_new_one(tmp_path):
     with Store(tmp_path / "db.sqlite") as store:
         store.save_listing(listing(DAY, ("cs.CV", "new", paper(1)), ("cs.LG", "new", paper(2))), "a")
+        before = dump(store)
         result = store.save_listing(listing(DAY, ("cs.CV", "new", paper(1)),
                                             ("cs.CV", "new", paper(3)),
-                                            ("cs.LG", "new", paper(2))), "a")
-        assert result.categories_written == ["cs.CV"]
-        assert store.load_listing(DAY, ["cs.CV", "cs.LG"]).counts_json()["union"]["total"] == 3
+                                            ("cs.LG", "new", paper(2))), "b")
+        assert result.categories_written == [] and [k.category for k in result.kept] == ["cs.CV"]
+        assert (result.kept[0].stored, result.kept[0].offered, result.kept[0].origin) == (1, 2, "a")
+        assert dump(store) == before and store.paper("2605.00003") is None
+        added = store.save_listing(listing(DAY, ("stat.ML", "new", paper(4))), "c")
+        assert added.categories_written == ["stat.ML"] and not added.kept
+        assert store.load_listing(DAY, ["cs.CV", "cs.LG", "stat.ML"]).counts_json()[
+            "union"]["total"] == 3
         assert store.listing_dates() == [DAY]
 
 

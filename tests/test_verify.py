@@ -80,11 +80,12 @@ def test_each_marker_backs_its_own_segment():
     assert report.dropped == 1
 
 
-def test_a_section_emptied_by_verification_falls_back():
+def test_a_section_emptied_by_verification_is_left_out():
     d = digest_with(sections={"key_insight": "It is 99x faster [1]."})
     verify(d, bank(d))
-    assert "could not be verified" in d.picks[0].sections["key_insight"]
-    assert d.verification.fallbacks == 1
+    assert d.picks[0].sections["key_insight"] == ""             # no stock line instead
+    assert d.verification.omitted == 1 and d.verification.fallbacks == 0
+    assert any("key_insight: left out" in line for line in d.verification.details)
 
 
 def test_highlight_is_checked_against_its_paper():

@@ -37,11 +37,12 @@ class Brief:
     highlight: str
     sections: dict[str, str]
     sentences: list[dict] = field(default_factory=list)
+    one_line: str = ""              # the quick reference's one-line contribution
 
     def to_json(self) -> dict:
         return {"id": self.id, "version": self.version, "short_name": self.short_name,
-                "highlight": self.highlight, "sections": self.sections,
-                "sentences": self.sentences}
+                "highlight": self.highlight, "one_line": self.one_line,
+                "sections": self.sections, "sentences": self.sentences}
 
 
 def papers_for(settings: Settings, store: Store, ids: list[str], day: date | None,
@@ -86,7 +87,8 @@ def write_briefs(settings: Settings, store: Store, profile: Profile, papers: lis
             out.append(Brief(
                 pick.id, pick.version, candidate.paper.title, pick.short_name, pick.highlight,
                 {name: _MARKER.sub("", pick.sections[name]) for name in SECTION_NAMES},
-                [{"text": text, "role": role} for text, role in roles.items()]))
+                [{"text": text, "role": role} for text, role in roles.items()],
+                _MARKER.sub("", pick.one_line)))
     return out
 
 

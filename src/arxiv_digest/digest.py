@@ -126,6 +126,7 @@ class Verification:
     checked: int = 0               # numbers and venues located in their sources
     dropped: int = 0               # sentences removed because a fact could not be located
     fallbacks: int = 0             # sections that fell back to another writer's text
+    omitted: int = 0               # sections left out: nothing in them could be verified
     numbers: int = 0
     venues: int = 0
     details: list[str] = field(default_factory=list)   # for the console, never published
@@ -133,7 +134,7 @@ class Verification:
     def to_json(self) -> dict:
         """Counts only: the details quote what was removed, which must not be published."""
         return {"checked": self.checked, "dropped": self.dropped, "fallbacks": self.fallbacks,
-                "numbers": self.numbers, "venues": self.venues}
+                "omitted": self.omitted, "numbers": self.numbers, "venues": self.venues}
 
 
 @dataclass
@@ -190,7 +191,8 @@ class Digest:
     def from_json(cls, data: dict) -> "Digest":
         """A stored digest back as data (for the site, feeds and e-mail)."""
         verification = Verification(**{k: data["verification"].get(k, 0) for k in
-                                       ("checked", "dropped", "fallbacks", "numbers", "venues")})
+                                       ("checked", "dropped", "fallbacks", "omitted", "numbers",
+                                        "venues")})
         digest = cls(date=date.fromisoformat(data["date"]), profile=data["profile"],
                      topic=data.get("topic", data["profile"]),
                      noun=data.get("noun", data["profile"]), writer=data["writer"],

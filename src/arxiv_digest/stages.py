@@ -188,7 +188,8 @@ def translate(settings: Settings, store: Store, digest: Digest, bank: dict, lang
     files, editions = {}, {}
     for lang in languages:
         edition, labels, kept = translate_digest(digest, lang, backend)
-        edition.verification = Verification(fallbacks=digest.verification.fallbacks)
+        edition.verification = Verification(fallbacks=digest.verification.fallbacks,
+                                            omitted=digest.verification.omitted)
         verify(edition, bank)
         editions[lang] = kept
         files[target / f"{stem}.{lang}.json"] = render_json(edition)

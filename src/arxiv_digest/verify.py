@@ -9,8 +9,8 @@ invented one. Sources are the picks' titles, abstracts and comments
 (rendered as text), and for the research brief the listing's counts. A venue counts
 only when it appears in the paper's comment or journal-ref: an abstract that calls
 itself accepted proves nothing. A sentence stating a fact without a marker, or a fact
-its cited sources do not contain, is removed and counted; a section left empty falls
-back to a plain statement and is counted too. A URL in the prose must be one of the
+its cited sources do not contain, is removed and counted; a section left empty is left
+out of the page (no stock line stands in for it) and counted too. A URL in the prose must be one of the
 links its cited sources give, as :mod:`arxiv_digest.links` accepts them: prose cannot
 carry a link the digest's own link rules refuse.
 """
@@ -49,7 +49,6 @@ _INSTITUTION = re.compile(
     r"NVIDIA|Nvidia|Apple|Amazon|Adobe|ByteDance|Alibaba|Tencent|Baidu|Huawei|Samsung|Sony|"
     r"IBM|Intel|Qualcomm|Stability AI|Hugging Face|Mila|Vector Institute|Allen Institute|"
     r"(?<![\w-])Meta(?: AI| FAIR)?(?![\w-])|FAIR))\b")
-_FALLBACK = "This section's text could not be verified against its source and was removed."
 
 
 @dataclass
@@ -239,8 +238,8 @@ def verify(digest: Digest, bank: dict[int, SourceText]) -> Digest:
             original = pick.sections[name]
             checked = verify_text(original, bank, f"{where} {name}", report)
             if original.strip() and not checked:
-                checked = _FALLBACK
-                report.fallbacks += 1
+                report.omitted += 1              # left out: no stock line stands in for it
+                report.details.append(f"{where} {name}: left out (nothing in it verified)")
             pick.sections[name] = checked
         for field in ("highlight", "one_line"):
             value = getattr(pick, field)

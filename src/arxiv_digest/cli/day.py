@@ -283,7 +283,8 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
 @click.option("--writer", default="offline", show_default=True,
               help="The writer, as for the digest.")
 @click.option("--json", "as_json", is_flag=True,
-              help="JSON Lines: id, short_name, highlight, sections, sentences with roles.")
+              help="JSON Lines: id, short_name, highlight, one_line, sections, sentences "
+                   "with roles.")
 @wait_option
 @click.pass_context
 def brief(ctx, paper_ids, every, inputs, day, profile_name, writer, as_json, wait) -> None:

@@ -34,7 +34,8 @@ def print_run(result, settings) -> None:
         say(f"  {pick.rank}. {pick.short_name} ({pick.id}) — {pick.highlight}")
     v = d.verification
     say(f"verification: {v.checked} facts checked, {v.dropped} sentences dropped"
-        + (f", {v.fallbacks} sections replaced" if v.fallbacks else ""))
+        + (f", {v.fallbacks} sections replaced" if v.fallbacks else "")
+        + (f", {v.omitted} sections left out" if v.omitted else ""))
     for line in v.details[:MAX_PROBLEMS_SHOWN]:
         say(f"  {line}")
     if result.usage is not None:

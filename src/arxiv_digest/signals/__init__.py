@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 class SignalValue:
     value: float
     reason: str
+    detail: dict = field(default_factory=dict, compare=False, repr=False)   # for writers
 
     def __post_init__(self):
         if not 0.0 <= self.value <= 1.0:

@@ -159,6 +159,7 @@ def novelty(ctx: DayContext) -> dict[str, SignalValue]:
     for paper, (best_h, best_d) in zip(ctx.papers, matches):
         frame, cues = framing(paper)
         parts = [f"framing: {', '.join(cues)}" if cues else "framing: no new-idea cues"]
+        detail: dict = {"cues": list(cues)}
         day_part = 1.0
         if best_d is not None:
             other, sim = best_d
@@ -167,6 +168,7 @@ def novelty(ctx: DayContext) -> dict[str, SignalValue]:
                 day_part = _similarity_to_novelty(sim)
             if sim >= 0.45:
                 parts.append(f"close to same-day {other.id} (similarity {sim:.2f})")
+                detail["same_day"] = (other.id, round(sim, 4))
         if best_h is not None:
             other, sim, density = best_h
             hist_part = 0.6 * _similarity_to_novelty(sim) + 0.4 * _similarity_to_novelty(
@@ -174,8 +176,9 @@ def novelty(ctx: DayContext) -> dict[str, SignalValue]:
             value = 0.55 * frame + 0.45 * min(hist_part, day_part)
             parts.append(f"nearest earlier paper {other.id} (similarity {sim:.2f}; "
                          f"neighbourhood {density:.2f})")
+            detail["nearest"] = (other.id, round(sim, 4))
         else:
             value = 0.7 * frame + 0.3 * day_part
             parts.append("no history: framing and same-day papers only")
-        out[paper.id] = SignalValue(min(1.0, max(0.0, value)), "; ".join(parts))
+        out[paper.id] = SignalValue(min(1.0, max(0.0, value)), "; ".join(parts), detail)
     return out

@@ -73,7 +73,7 @@ def area_of(candidate: Candidate, profile: Profile) -> str:
         found = terms.count(abstract)
         specific = sum(len(term.split()) for term in found)   # "membership inference" > "training"
         score = (3 * len(terms.count(title)) + specific, sum(found.values()))
-        if score[0] > 0 and score > best_score:
+        if score[0] >= 2 and score > best_score:      # one lone word is not an area
             best, best_score = area, score
     return best
 

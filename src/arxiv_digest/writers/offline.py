@@ -1,57 +1,87 @@
-"""The offline writer: deterministic, no network, no key.
+"""The offline writer: deterministic, no network, no key — and it writes only what
+extraction does well.
 
-It composes from the papers' own sentences and extracted claims with light
-templating: the problem and proposal sentences make the core contribution, the
-mechanism sentences the key insight, the sentences carrying numbers the results;
-limits combine what the paper states with what follows from the evidence; the dek and
-highlights come from the strongest claims; the reading order and synthesis from what
-the picks share. No sentence is used twice in one digest.
+Each pick's sections are contiguous runs of its abstract's own sentences in their order
+(:mod:`arxiv_digest.writers.sections`); a section with nothing of its own is left out.
+Why-read states the ranking's real reasons for the paper: the profile phrases it
+matched, how far it stands from its nearest earlier paper, its strongest verified
+result. The dek and headline strip carry only verified highlights; the reading order
+groups the picks by research area; the synthesis names only what two picks concretely
+share in the sentences shown (a benchmark, a baseline, a model family), and is left out
+when nothing does. No sentence is used twice in one digest.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from arxiv_digest.digest import NUMBER_WORDS, Digest, Pick
+from arxiv_digest.facts import facts_of, shared, describe
 from arxiv_digest.rank import Candidate
-from arxiv_digest.topics.relevance import Tier
 from arxiv_digest.review import ReviewStatus
+from arxiv_digest.topics.relevance import Tier
 from arxiv_digest.writers import DigestPlan, listing_sources, register, skeleton
-from arxiv_digest.facts import describe, facts_of, shared
 from arxiv_digest.writers.prose import join_names
-from arxiv_digest.roles import leans_back
 from arxiv_digest.writers.sections import PickWriter, with_marker
 from arxiv_digest.writers.tables import table_sentence
+
+NEAR = 0.45          # TF-IDF similarity at which an earlier paper is a close neighbour
+FAR = 0.25           # ... and under which the paper stands apart from the history
+UNAREA = ("other topics", "applications")
 
 
 def _words(n: int) -> str:
     return NUMBER_WORDS.get(n, str(n)).lower()
 
 
-def _dek_note(pick: Pick) -> str:
-    """The pick's bound key number, or (with none) its area."""
-    return pick.highlight or f"work on {pick.area}"
+def _phrases(candidate: Candidate) -> list[str]:
+    """The profile phrases the paper matched, in the paper's own words ("diffusion
+    sampl*" as the "diffusion sampling" it wrote)."""
+    text = f"{candidate.paper.title} {candidate.paper.abstract or ''}"
+    found = []
+    for term in candidate.relevance.terms[:3]:
+        words = [re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "")
+                 for w in term.split()]
+        match = re.search(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?![\w-])", text, re.I)
+        phrase = match.group(0) if match else term.rstrip("*")
+        found.append(" ".join(w if _named(w) else w.lower() for w in phrase.split()))
+    return list(dict.fromkeys(found))
 
 
-def why_read(pick: Pick, candidate: Candidate, idea: str = "") -> str:
-    """Why this paper, from its own facts: its strongest verified result, or its formal
-    result, or what it contributes — and who it matters to."""
-    who = f"anyone working on {pick.area}" if pick.area not in ("other topics", "applications") \
-        else f"readers following {candidate.relevance.tier} diffusion work"
+def _named(word: str) -> bool:
+    """A word kept as written: an acronym or a name with inner capitals (SDXL, DiT)."""
+    return any((len(part) > 1 and part.isupper()) or any(c.isupper() for c in part[1:])
+               for part in word.split("-"))
+
+
+def why_read(pick: Pick, candidate: Candidate) -> str:
+    """The ranking's real reasons for this paper: the profile phrases it matched, where
+    it stands against its nearest earlier paper, its strongest verified result."""
+    parts = []
+    phrases = _phrases(candidate)
+    if phrases:
+        parts.append(f"{pick.short_name} matches the profile on {join_names(phrases)}.")
+    novelty = candidate.signals.get("novelty")
+    detail = novelty.detail if novelty is not None else {}
+    nearest = detail.get("nearest")
+    if nearest is not None:
+        other, similarity = nearest
+        if similarity >= NEAR:
+            parts.append(f"It is close to an earlier paper, arXiv {other}: read the two "
+                         f"side by side.")
+        elif similarity <= FAR:
+            parts.append(f"It stands apart from the stored history: even its nearest "
+                         f"earlier paper, arXiv {other}, shares little of its vocabulary.")
+        else:
+            parts.append(f"Its nearest earlier paper is arXiv {other}.")
+    elif detail.get("same_day"):
+        parts.append(f"A paper of the same day, arXiv {detail['same_day'][0]}, is close "
+                     f"to it.")
     if pick.highlight:
-        return with_marker(f"{pick.short_name}'s strongest verified result is "
-                           f"{pick.highlight}, which makes it worth opening for {who}",
-                           pick.source)
-    bound = next((c for c in candidate.claims if c.kind == "bound"), None)
-    if bound is not None:
-        return with_marker(f"{pick.short_name} gives a formal result ({bound.text}) that {who} "
-                           f"can build on or test against", pick.source)
-    if idea:
-        return with_marker(f"For {who}: {pick.short_name} is {idea}", pick.source)
-    if pick.one_line and pick.one_line.rstrip(".") not in " ".join(pick.sections.values()):
-        return with_marker(f"For {who}: {pick.one_line.rstrip('.')}", pick.source)
-    return with_marker(f"For {who}: {pick.short_name} takes up \u201c{pick.heading}\u201d",
-                       pick.source)
+        parts.append(with_marker(f"Its strongest verified result: {pick.highlight}",
+                                 pick.source))
+    return " ".join(parts)
 
 
 @register("offline")
@@ -65,13 +95,11 @@ class OfflineWriter:
         digest = skeleton(plan, self.name)
         used: set[str] = set()
         for pick, candidate in zip(digest.picks, plan.picks):
-            section_writer = PickWriter(pick, candidate, used)
-            section_writer.write()
+            PickWriter(pick, candidate, used).write()
             table = table_sentence(pick, plan.enrichment.get(candidate.paper.id))
             if table:
-                pick.sections["results"] = table if pick.sections["results"].startswith(
-                    "The abstract") else f"{pick.sections['results']} {table}"
-            pick.sections["why_read"] = why_read(pick, candidate, section_writer.idea())
+                pick.sections["results"] = f"{pick.sections['results']} {table}".strip()
+            pick.sections["why_read"] = why_read(pick, candidate)
         digest.dek, digest.headline = self.dek(digest)
         digest.brief = self.brief(digest, plan)
         digest.reading_order = self.reading_order(digest, plan)
@@ -82,10 +110,14 @@ class OfflineWriter:
 
     @staticmethod
     def dek(digest: Digest) -> tuple[str, str]:
+        """The lead pick with its verified highlight, the others by name with theirs, and
+        the acceptances among the picks; the headline strip holds the highlights alone."""
         lead, rest = digest.picks[0], digest.picks[1:]
-        parts = [f"{lead.short_name} leads the day with {_dek_note(lead)} [{lead.source}]."]
+        with_number = f" with {lead.highlight}" if lead.highlight else ""
+        parts = [f"{lead.short_name} leads the day{with_number} [{lead.source}]."]
         if rest:
-            items = ", ".join(f"{p.short_name} ({_dek_note(p)}) [{p.source}]" for p in rest)
+            items = ", ".join(f"{p.short_name}" + (f" ({p.highlight})" if p.highlight else "")
+                              + f" [{p.source}]" for p in rest)
             parts.append(f"Also worth your time: {items}.")
         venues = Counter()
         cited: dict[str, list[int]] = {}
@@ -138,63 +170,43 @@ class OfflineWriter:
 
     @staticmethod
     def reading_order(digest: Digest, plan: DigestPlan) -> str:
-        """Which paper helps read which, through a concrete shared fact or a shared
-        problem (the same research area); else in rank order."""
-        picks = digest.picks
-        links = _links(digest, plan)
-        parts = [f"Start with {picks[0].short_name} [{picks[0].source}], the day's top pick."]
-        done = {0}
-        for i, j, why in links[:2]:
-            parts.append(f"Read {picks[i].short_name} [{picks[i].source}] and "
-                         f"{picks[j].short_name} [{picks[j].source}] together: both {why}, so "
-                         f"one is context for the other.")
-            done |= {i, j}
-        rest = [p for k, p in enumerate(picks) if k not in done]
-        if rest:
-            parts.append("Then: " + ", ".join(f"{p.short_name} [{p.source}] ({p.area})"
-                                              for p in rest) + ".")
-        return " ".join(parts)
+        """The picks grouped by research area, areas in the order of their best pick."""
+        groups: dict[str, list[Pick]] = {}
+        for pick in digest.picks:
+            area = pick.area if pick.area not in UNAREA else (
+                "applications" if pick.area == "applications" else "other topics")
+            groups.setdefault(area, []).append(pick)
+        if len(groups) == 1 and len(digest.picks) > 1:
+            names = ", then ".join(f"{p.short_name} [{p.source}]" for p in digest.picks)
+            return f"All of today's picks are on {next(iter(groups))}: {names}."
+        lines = []
+        for area, picks in groups.items():
+            names = ", then ".join(f"{p.short_name} [{p.source}]" for p in picks)
+            lines.append(f"{area[:1].upper() + area[1:]}: {names}.")
+        return " ".join(lines)
 
     @staticmethod
     def synthesis(digest: Digest, plan: DigestPlan) -> str:
-        """Threads between picks through shared benchmarks, baselines, model families,
-        metrics or problems; each pick nothing connects gets one sentence of its own."""
+        """What two picks concretely share in the sentences the digest shows — a
+        baseline, a benchmark, a model family; nothing when nothing does."""
         picks = digest.picks
-        parts, linked = [], set()
-        for i, j, why in _links(digest, plan)[:3]:
+        parts = []
+        for i, j, why in _links(digest)[:3]:
             parts.append(f"{picks[i].short_name} [{picks[i].source}] and "
                          f"{picks[j].short_name} [{picks[j].source}] both {why}.")
-            linked |= {i, j}
-        for k, pick in enumerate(picks):
-            if k in linked:
-                continue
-            line = pick.one_line.rstrip(".") if pick.one_line else ""
-            if line and not leans_back(line):
-                parts.append(with_marker(f"{pick.short_name}, on its own: "
-                                         f"{line[:1].lower() + line[1:]}", pick.source))
-            else:
-                parts.append(f"{pick.short_name} [{pick.source}] is the day's pick in "
-                             f"{pick.area}.")
         return " ".join(parts)
 
 
-def _links(digest: Digest, plan: DigestPlan) -> list[tuple[int, int, str]]:
-    """Pairs of picks and what concretely connects them, strongest first: a shared
-    baseline, benchmark or model family, then a shared research area, then a metric."""
-    facts = [facts_of(c.paper.title, c.paper.abstract) for c in plan.picks]
-    picks = digest.picks
+def _links(digest: Digest) -> list[tuple[int, int, str]]:
+    """Pairs of picks and what concretely connects them in their shown sections (a
+    shared baseline, benchmark or model family), strongest first."""
+    facts = [facts_of("", " ".join(p.sections[n] for n in ("key_insight", "results")))
+             for p in digest.picks]
     found = []
-    for i in range(len(picks)):
-        for j in range(i + 1, len(picks)):
+    for i in range(len(digest.picks)):
+        for j in range(i + 1, len(digest.picks)):
             common = [c for c in shared(facts[i], facts[j]) if c[0] != "metric"]
             if common:
                 kind = common[0][0]
-                found.append((0, i, j, describe(kind, [n for k, n in common if k == kind])))
-            elif picks[i].area == picks[j].area and picks[i].area not in ("other topics",
-                                                                          "applications"):
-                found.append((1, i, j, f"work on {picks[i].area}"))
-            else:
-                metric = [n for k, n in shared(facts[i], facts[j]) if k == "metric"]
-                if metric:
-                    found.append((2, i, j, describe("metric", metric)))
-    return [(i, j, why) for _, i, j, why in sorted(found)]
+                found.append((i, j, describe(kind, [n for k, n in common if k == kind])))
+    return found

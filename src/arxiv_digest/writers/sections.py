@@ -1,67 +1,142 @@
-"""A pick's five sections from its abstract's sentences, each section drawing only from
-its own roles: the problem and contribution make the core contribution, method sentences
-the key insight, result sentences the results, concessions the limits; the highlight is
-a confidently bound claim. A sentence that leans on the one before ("This perception …")
-comes with it or not at all; sentences are never cut. No sentence is used twice."""
+"""A pick's sections from its abstract, in the abstract's own order.
+
+Abstracts run problem -> contribution -> method -> results. The offline writer cuts the
+abstract at two section boundaries — where the contribution ends and where the results
+begin — placed where they agree best with each sentence's role, so every section is a
+contiguous run of the abstract's own sentences, and a sentence that opens on "This"
+follows the one it points to (in its own section or at the end of the one above). A
+section with nothing of its own is left out, never filled with a stock line.
+
+Limits quote only what the abstract concedes or scopes, or state a scope fact read from
+the numbers (one benchmark only, no named baseline). The highlight is a confidently
+bound result of the paper's own that the results section quotes. The one-line
+contribution is a whole contribution sentence, its main clause, or the title's own
+phrase for what the paper does.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from arxiv_digest.binding import bind_claim
-from arxiv_digest.binding_words import canonical_metric
+from arxiv_digest.binding import Binding, bind_claim
+from arxiv_digest.claims import Claim
 from arxiv_digest.digest import ClaimRef, Pick
-from arxiv_digest.review import ReviewStatus
+from arxiv_digest.facts import BENCHMARK
 from arxiv_digest.rank import Candidate
 from arxiv_digest.roles import RoledSentence, classify, leans_back
+from arxiv_digest.verify import facts as stated_facts
 from arxiv_digest.writers.highlight import choose_highlight
 from arxiv_digest.writers.prose import third_person
 
-LONGEST = 480                  # a longer sentence is not quoted (it would need cutting)
-CONCESSION = re.compile(
-    r"\b(?:only (?:evaluated|tested|validated|studied|considered|on|in|for|with|under|when|"
-    r"beyond|above|below|if|at)|restricted to|limited to|is limited|assum(?:e|es|ed|ing|ption)|"
-    r"under (?:the|a|mild|certain|strong) (?:assumptions?|conditions?)|still (?:lags?|below|"
-    r"behind|trails?|underperforms?|falls? short)|falls? short|lags? behind|"
-    r"(?:two|2)-?(?:D|dimensional)|toy|synthetic|small-scale|simulated|preliminary|parametric|"
-    r"future work|left for future|leave .{0,30} open|does not (?:yet )?(?:scale|generali[sz]e|"
-    r"address|handle|apply)|cannot|fails to|at the cost of|at the expense of|comparable to|"
-    r"on par with|within an? [\d.]+\s?%|non-inferior\w*|on the evaluated|on a (?:single|recent)|"
-    r"single (?:model|dataset|benchmark|architecture)|minimal loss|slight(?:ly)? (?:lower|worse)|"
-    r"at a (?:small|slight|minor|modest) cost|requires? (?:training|retraining|fine-tuning)|"
-    r"bound(?:s|ed)? the result)\b",
+CORE, INSIGHT, RESULTS = 0, 1, 2
+# How well a sentence of each role sits in the core, insight and results sections.
+AFFINITY = {
+    "background": (1.0, 0.0, 0.0),
+    "problem": (1.0, 0.2, 0.0),
+    "contribution": (1.0, 0.5, 0.0),
+    "method": (0.2, 1.0, 0.1),
+    "result": (0.0, 0.3, 0.6),          # a number of its own adds to results
+    "limitation": (0.0, 0.2, 0.6),
+    "other": (0.3, 0.3, 0.3),
+}
+MAX_LEAD = 2          # sentences of background kept before the paper speaks
+MAX_CORE = 5          # a longer core hands its last sentences to the key insight
+MAX_INSIGHT = 6       # the key insight ends after this many sentences
+MAX_RESULTS = 5       # the results section ends after this many sentences
+ONE_LINE = 200        # a one-line contribution is at most this long
+
+CONTRIBUTES = re.compile(
+    r"\b(?:we|this (?:paper|work|study))\s+(?:\w+\s+){0,2}?(?:propose|introduce|present|"
+    r"develop|design|derive|establish|construct|curate|formulate|instantiate)s?\b",
     re.I)
-SCALE = re.compile(r"(?<![\w-])(?:(?:2|two)-?(?:D|dimensional)|toy|synthetic|small-scale|"
-                   r"simulated|low-dimensional)(?![\w-])", re.I)
+CONCESSION = re.compile(
+    r"\b(?:only (?:evaluated|tested|validated|studied|considered)|restricted to|limited to|"
+    r"is limited|under (?:the|a|mild|certain|strong) (?:assumptions?|conditions?)|"
+    r"still (?:lags?|below|behind|trails?|underperforms?|falls? short)|falls? short|"
+    r"lags? behind|future work|left for future|leave .{0,30} open|does not (?:yet )?"
+    r"(?:scale|generali[sz]e|address|handle|apply)|at the cost of|at the expense of|"
+    r"slight(?:ly)? (?:lower|worse)|at a (?:small|slight|minor|modest) cost|"
+    r"remains? (?:an )?open|exploratory|preliminary|proof[- ]of[- ]concept|"
+    r"small-scale|pilot study)\b", re.I)
+SYNTHETIC = re.compile(r"(?<![\w-])(?:synthetic|toy|simulated|two-dimensional|2D)(?![\w-])",
+                       re.I)
+SPEAKS = re.compile(r"^\s*(?:[A-Z][\w ,\-]{0,60},\s*)?(?:we|our|this (?:paper|work|study))\b",
+                    re.I)
 PRIOR = re.compile(r"^\s*(?:(?:However|Yet|But),?\s+)?(?:existing|prior|previous|conventional|"
                    r"current|standard|recent|most|many|state-of-the-art|sota|traditional|"
-                   r"earlier|typical|common|popular|among them|such (?:methods|approaches)|"
-                   r"these (?:methods|approaches|models)|prior analyses|previous work)\b", re.I)
-SELLING_ONLY = re.compile(r"^\s*(?:\w+\s+){0,3}(?:suppresses|avoids|removes|eliminates|"
-                          r"preserves|requires no|needs no|is (?:training-free|plug-and-play|"
-                          r"model-agnostic))\b", re.I)
-MECHANISM = re.compile(r"\b(?:by|via|through|because|key (?:idea|insight|observation)|relies on|"
-                       r"leverag\w*|exploit\w*|decompos\w*|instead of|rather than|replac\w*|"
-                       r"combin\w*|based on|so that|which (?:lets|makes|ensures))\b", re.I)
-FEATURES = re.compile(r"\b(?:currently supports?|supports? (?:\w+, )+|is compatible with|"
-                      r"can be (?:easily )?(?:applied|plugged|integrated|used)|plug-and-play)\b",
-                      re.I)
-
-
-SELLING = re.compile(r"\b(?:outperform\w*|achiev\w*|improv\w*|state-of-the-art|superior|"
-                     r"surpass\w*|better|faster|robust\w*|effective\w*|enabl\w*|competitive|"
-                     r"significant\w*|substantial\w*|generaliz\w* (?:well|to)|confirm\w*|"
-                     r"decisive\w*|match\w*|exceed\w*|accurate\w*|exact\w*|strong\w*)\b", re.I)
+                   r"earlier|typical|common|popular|such (?:methods|approaches)|"
+                   r"these (?:methods|approaches|models))\b", re.I)
+PURPOSE = re.compile(r"^\s*(?:To (?:address|tackle|overcome|solve|mitigate|bridge|close|fill|"
+                     r"remedy|resolve|this end)\b[^,]{0,160},|In this (?:paper|work|study),|"
+                     r"Here,|Therefore,|Thus,|Hence,|Motivated by [^,]{0,120},)\s*", re.I)
+_FUNCTION_END = re.compile(r"\b(?:a|an|the|of|to|and|or|with|for|whether|that|while|which|"
+                           r"in|on|by|as|from|only|also|even|then|[a-z]+ly|[a-z]+ed)$", re.I)
+_CLAUSE_CUT = re.compile(r", (?:which|where|while|whereas|enabling|allowing|achieving|yielding|"
+                         r"producing|unlike|thereby|so that|and)\b|;|:\s|\s\u2014\s|\s\u2013\s|"
+                         r"\s(?:that|which|via|using|by|with|through)\s|, (?:[a-z]+ed|based|given)\s")
+_FIGURE_OF = re.compile(r"\b(?:compared (?:to|with)|versus|vs\.?|against)\s+[\d.,%]+\s+(?:for|of|by)\s+"
+                        r"((?:the |a |an )?(?:[\w\-]+\s){0,3}?[\w\-]*(?:baseline|detector|"
+                        r"method|model|approach|solver|sampler|schedule|system)s?)\b")
+_REPORTING = re.compile(r"\b(?:show|shows|find|finds|demonstrate|demonstrates|prove|proves|reveal|"
+                        r"reveals|argue|argues|observe|observes|note|notes|suggest|suggests|"
+                        r"establish|establishes|such|so)$", re.I)
+_AGAINST = re.compile(r"\b(?:against|over|than|compared (?:to|with)|relative to|versus|vs\.?)\s+"
+                      r"((?:the |a |an )?(?:strong |static |standard |original |prior )?"
+                      r"(?:[A-Z][\w\-.+]*[\w+](?:\s[A-Z0-9][\w\-.+]*)?|baselines?|"
+                      r"(?:[\w\-]+\s){0,2}baselines?))")
 
 
 def with_marker(sentence: str, source: int) -> str:
     """``'It works.'`` -> ``'It works [3].'``: the marker sits inside the sentence."""
     body = sentence.rstrip()
     end = ""
-    while body and body[-1] in ".!?\u2026":
+    while body and body[-1] in ".!?\u2026\u3002\uff01\uff1f":
         end = body[-1] + end
         body = body[:-1]
     return f"{body} [{source}]{end or '.'}"
+
+
+@dataclass
+class Sentence:
+    """One abstract sentence as the writer sees it."""
+
+    roled: RoledSentence
+    own: list[tuple[Claim, Binding]]      # results of the paper's own it states
+    numbers: list[tuple[Claim, Binding]]  # every bound number it states
+
+    @property
+    def text(self) -> str:
+        return self.roled.text
+
+    @property
+    def role(self) -> str:
+        return self.roled.role
+
+
+def partition(sentences: list[Sentence]) -> tuple[int, int]:
+    """The two cut points (core ends, results begin) that agree best with the roles."""
+    n = len(sentences)
+    scores = []
+    for s in sentences:
+        core, insight, results = AFFINITY.get(s.role, AFFINITY["other"])
+        if s.own:
+            results += 1.5
+        if CONTRIBUTES.search(s.text):
+            core += 1.0
+        scores.append((core, insight, results))
+    best, cuts = float("-inf"), (n, n)
+    prefix = [[0.0] * (n + 1) for _ in range(3)]
+    for part in range(3):
+        for k in range(n):
+            prefix[part][k + 1] = prefix[part][k] + scores[k][part]
+    for i in range(n + 1):
+        for j in range(i, n + 1):
+            total = (prefix[CORE][i] + prefix[INSIGHT][j] - prefix[INSIGHT][i]
+                     + prefix[RESULTS][n] - prefix[RESULTS][j])
+            if total > best + 1e-9:
+                best, cuts = total, (i, j)
+    return cuts
 
 
 class PickWriter:
@@ -69,198 +144,207 @@ class PickWriter:
 
     def __init__(self, pick: Pick, candidate: Candidate, used: set[str]):
         self.pick, self.candidate, self.used = pick, candidate, used
-        self.sentences: list[RoledSentence] = classify(candidate.paper)
-        self.numbered = {c.sentence.strip() for c in candidate.claims
-                         if c.field == "abstract" and c.kind not in ("count",)}
-        self.any_number = {c.sentence.strip() for c in candidate.claims if c.field == "abstract"}
+        self.names = (pick.short_name,)
+        bound = [(c, bind_claim(c, self.names)) for c in candidate.claims
+                 if c.field == "abstract" and c.kind != "count"]
+        self.sentences = []
+        for roled in classify(candidate.paper):
+            mine = [(c, b) for c, b in bound if c.sentence.strip() == roled.text]
+            own = [(c, b) for c, b in mine if b.role == "result" and b.subject != "baseline"]
+            self.sentences.append(Sentence(roled, own, mine))
+        self.blocks: dict[str, list[Sentence]] = {}
 
-    # -- choosing sentences -------------------------------------------------------------
+    # -- the abstract, cut into sections -------------------------------------------------
 
-    def free(self, s: RoledSentence) -> bool:
-        return s.text not in self.used and len(s.text) <= LONGEST
+    def cut(self) -> dict[str, list[Sentence]]:
+        """The core, insight and results runs; limitation sentences at the end and links
+        are kept out of them (limits and the meta line show those)."""
+        body = [s for s in self.sentences if s.role != "resource" and s.text not in self.used]
+        while body and body[-1].role == "limitation":
+            body.pop()
+        i, j = partition(body)
+        core, insight, results = _trim_lead(body[:i]), body[i:j], body[j:]
+        if len(core) > MAX_CORE:
+            core, insight = core[:MAX_CORE], core[MAX_CORE:] + insight
+        if len(insight) > MAX_INSIGHT:
+            insight = insight[:MAX_INSIGHT]
+            while results and _leans(results[0].text):
+                results = results[1:]        # it pointed into the sentences left out
+        return {"core_contribution": core, "key_insight": insight,
+                "results": results[:MAX_RESULTS]}
 
-    def of_role(self, *roles: str, start: int = 0) -> list[RoledSentence]:
-        return [s for s in self.sentences[start:] if s.role in roles and self.free(s)]
+    def _quote(self, run: list[Sentence]) -> str:
+        out = []
+        for k, s in enumerate(run):
+            self.used.add(s.text)
+            text = third_person(s.text, self.pick.short_name)
+            numbers, venues = stated_facts(text)
+            if numbers or venues or k == len(run) - 1:
+                text = with_marker(text, self.pick.source)
+                self.pick.claims.append(ClaimRef(text, self.pick.source))
+            out.append(text)
+        return " ".join(out)
 
-    def take(self, chosen: list[RoledSentence], limit: int,
-             lean_on: tuple[str, ...] = ("background", "problem", "contribution")) -> str:
-        """Up to ``limit`` sentences in abstract order, each with the sentence it leans on —
-        which must itself belong in the section (``lean_on`` roles), or the sentence goes."""
-        picked: list[RoledSentence] = []
-        for s in chosen:
-            if len(picked) >= limit:
-                break
-            if s.needs_antecedent and not any(p.index == s.index - 1 for p in picked):
-                before = self.sentences[s.index - 1] if s.index > 0 else None
-                if before is None or not self.free(before) or before.role not in lean_on:
-                    continue
-                picked.append(before)
-            picked.append(s)
-        picked.sort(key=lambda s: s.index)
-        return " ".join(self._quote(s) for s in dict.fromkeys(picked))
-
-    def _quote(self, s: RoledSentence) -> str:
-        self.used.add(s.text)
-        text = with_marker(third_person(s.text, self.pick.short_name), self.pick.source)
-        self.pick.claims.append(ClaimRef(text, self.pick.source))
-        return text
-
-    # -- sections -----------------------------------------------------------------------
+    # -- sections -------------------------------------------------------------------------
 
     def write(self) -> None:
-        sections = self.pick.sections
-        sections["core_contribution"] = self.core()
-        sections["key_insight"] = self.insight()
-        sections["results"] = self.results()
-        sections["limits"] = self.limits()
-        chosen = choose_highlight(self.candidate.claims, (self.pick.short_name,))
+        self.blocks = self.cut()
+        for name, run in self.blocks.items():
+            self.pick.sections[name] = self._quote(run)
+        self.pick.sections["limits"] = self.limits()
+        shown = {s.text for s in self.blocks["results"]}
+        claims = [c for c in self.candidate.claims if c.sentence.strip() in shown]
+        chosen = choose_highlight(claims, self.names)
         self.pick.highlight = chosen[1].phrase if chosen else ""
         self.pick.one_line = self.one_line()
+        self.pick.evidence_strength, self.pick.evidence_reason = self.evidence()
 
-    def core(self) -> str:
-        contribution = [s for s in self.of_role("contribution") if not _asks(s.text)][:2]
-        first = contribution[0].index if contribution else len(self.sentences)
-        opener = [s for s in self.of_role("problem") if s.index < first and not _prior(s.text)
-                  ][:1] or [s for s in self.of_role("background") if s.index < first][:1]
-        text = self.take(opener + contribution, 4)
-        if not text:
-            opening = self.of_role("contribution", "method", "result")[:2]
-            text = self.take(opening, 2)
-        return text or with_marker(f"The abstract is empty; the title states the contribution: "
-                                   f"{self.pick.title}", self.pick.source)
+    def shown_results(self) -> list[tuple[Claim, Binding]]:
+        """The results of its own that the sections quote (the results section first)."""
+        order = ("results", "key_insight", "core_contribution")
+        return [pair for name in order for s in self.blocks.get(name, []) for pair in s.own]
 
-    def insight(self) -> str:
-        method = [s for s in self.of_role("method")
-                  if s.text not in self.any_number and not FEATURES.search(s.text)
-                  and not _prior(s.text) and not SELLING_ONLY.search(s.text)]
-        mechanism = [s for s in method if MECHANISM.search(s.text)]
-        text = self.take(mechanism or method, 2, lean_on=("method", "contribution"))
-        if text:
-            return text
-        if any(MECHANISM.search(s.text) for s in self.sentences if s.text in self.used):
-            return "The mechanism is in the sentences quoted above."
-        return ("The abstract does not spell out the mechanism; the method section of the paper "
-                "is the place to look.")
-
-    def results(self) -> str:
-        own = [s for s in self.of_role("result", "method", "contribution")
-               if s.text in self.numbered and self._own_result(s.text) and not _prior(s.text)]
-        text = self.take(own, 3, lean_on=("result", "method", "contribution"))
-        if not text:
-            found = [s for s in self.of_role("result") if not _prior(s.text)]
-            text = self.take(found, 2, lean_on=("result", "method"))
-        if text:
-            return text
-        if any(s.text in self.used for s in self.sentences if s.text in self.numbered):
-            return "The abstract's numbers are quoted above."
-        return "The abstract reports no quantitative result."
-
-    def _own_result(self, sentence: str) -> bool:
-        """The sentence reports a result of the paper's own (not only a baseline's)."""
-        names = (self.pick.short_name,)
-        for claim in self.candidate.claims:
-            if claim.sentence.strip() == sentence and claim.kind != "count":
-                bound = bind_claim(claim, names)
-                if bound.role == "result" and bound.subject != "baseline":
-                    return True
-        return False
+    def evidence(self) -> tuple[str, str]:
+        """How strong the case is, from what the results section states: its own results
+        by quantity, and the baselines they are set against."""
+        own = self.shown_results()
+        if not own:
+            if any(stated_facts(s.text)[0] for s in self.sentences):
+                return "thin", "no result of its own stated with a number in the abstract"
+            return "thin", "no number in the abstract"
+        quantities = list(dict.fromkeys(b.quantity for _, b in own if b.quantity))
+        against = list(dict.fromkeys(filter(None, (_against(c) for c, _ in own))))
+        n = len(own)
+        what = f"{n} result{'s' if n != 1 else ''}"
+        if quantities:
+            what += f" ({', '.join(quantities[:3])})"
+        if against:
+            what += f" against {', '.join(against[:2])}"
+            strength = "strong" if n >= 2 else "moderate"
+        else:
+            what += ", no baseline named"
+            strength = "moderate"
+        return strength, what
 
     def limits(self) -> str:
+        """What the abstract concedes or scopes, quoted; else a scope fact from the
+        numbers; else nothing."""
+        stated = [s for s in self.sentences if s.role == "limitation" and s.text not in self.used]
         parts = []
-        stated = self.of_role("limitation")[:1]
         if stated:
-            parts.append(self.take(stated, 1, lean_on=("result", "method", "contribution")))
+            parts.append(self._quote(stated[:2]))
         else:
-            concession = self._concession()
-            if concession:
-                parts.append(concession)
-        derived = self._derived()
-        if not [p for p in parts if p]:
-            parts = ["The abstract states no limitation."]
-        if derived:
-            parts.append(derived)
-        return " ".join(p for p in parts if p)
+            clause = self._concession()
+            if clause:
+                clause = third_person(clause, self.pick.short_name)
+                parts.append(with_marker(f"The abstract concedes: \u201c{clause}\u201d",
+                                         self.pick.source))
+        scope = self._scope()
+        if scope:
+            parts.append(scope)
+        return " ".join(parts)
 
     def _concession(self) -> str:
-        """A clause where the abstract scopes or concedes something, quoted; or the
-        small or synthetic setting some of its evidence comes from."""
         for s in self.sentences:
-            if s.role in ("resource", "background", "problem") or _prior(s.text):
+            if s.role in ("resource", "background", "problem") or PRIOR.match(s.text) \
+                    or s.text in self.used:
                 continue
-            if CONCESSION.search(s.text):
-                clause = _clause_with(s.text, CONCESSION)
-                if clause and 12 <= len(clause) <= 220 and not SELLING.search(clause):
-                    self.pick.claims.append(ClaimRef(clause, self.pick.source))
-                    return with_marker(f"The abstract notes: \u201c{clause}\u201d",
-                                       self.pick.source)
-        for s in self.sentences:
-            scale = SCALE.search(s.text) if s.role in ("result", "method") else None
-            if scale:
-                phrase = _phrase_around(s.text, scale)
-                self.pick.claims.append(ClaimRef(phrase, self.pick.source))
-                return with_marker(f"Part of the evidence comes from a {scale.group(0)} setting "
-                                   f"(the abstract's words: \u201c{phrase}\u201d)",
-                                   self.pick.source)
+            if not re.search(r"\b(?:we|our|ours)\b", s.text, re.I) and s.role != "result":
+                continue
+            clause = _clause_with(s.text, CONCESSION)
+            if clause and 12 <= len(clause) <= 220:
+                self.pick.claims.append(ClaimRef(clause, self.pick.source))
+                return clause
         return ""
 
-    def _derived(self) -> str:
-        """What follows from the data: review status, code, how the case is made."""
-        notes = []
-        status = self.pick.peer_review.status
-        if status == ReviewStatus.PREPRINT:
-            notes.append("not peer reviewed yet")
-        elif status == ReviewStatus.SUBMITTED:
-            notes.append("submitted for review, not yet accepted")
-        if not self.pick.code_url:
-            notes.append("no code link at announcement")
-        names = (self.pick.short_name,)
-        own = [bind_claim(c, names) for c in self.candidate.claims
-               if c.kind not in ("count",) and c.field != "comment"]
-        own = [b for b in own if b.role == "result" and b.subject != "baseline"]
-        metrics = {b.quantity for b in own if b.quantity and canonical_metric(b.quantity)}
-        if not own:
-            notes.append("no result of its own is stated with a number in the abstract")
-        elif len(own) >= 2 and len(metrics) == 1 and len({b.quantity for b in own}) == 1:
-            notes.append(f"every number it reports measures {metrics.pop()}")
-        if not notes:
+    def _scope(self) -> str:
+        """A scope fact the numbers show: every result of its own stated on one and the
+        same benchmark, or in a synthetic setting only."""
+        own = self.shown_results()
+        if len(own) < 2:
             return ""
-        text = "; ".join(notes)
-        return text[:1].upper() + text[1:] + "."
+        said = [c.sentence for c, _ in own]
+        name = self.pick.short_name
+        named = [set(BENCHMARK.findall(b.condition or "")) for _, b in own]
+        if all(len(found) == 1 for found in named) and len(set.union(*named)) == 1:
+            bench = named[0].pop()
+            return with_marker(f"Every number {name} reports in the abstract is on one "
+                               f"benchmark, {bench}", self.pick.source)
+        if all(SYNTHETIC.search(sentence) for sentence in said):
+            word = SYNTHETIC.search(said[0]).group(0)
+            return with_marker(f"Every number {name} reports in the abstract comes from "
+                               f"{'an' if word[0].lower() in 'aeiou' else 'a'} {word} "
+                               f"setting", self.pick.source)
+        return ""
 
     def one_line(self) -> str:
-        """The contribution in one line (never the title): a contribution sentence — or,
-        failing that, a method one — whole, or cut only before a clause that hangs on it."""
-        for roles in (("contribution",), ("method",)):
-            for s in self.sentences:
-                if s.role not in roles or _asks(s.text) or _prior(s.text):
-                    continue
-                line = third_person(s.text, self.pick.short_name)
-                if leans_back(line):
-                    continue
-                if len(line) <= 200:
-                    return line.rstrip(".") + "."
-                cut = re.search(r"^(.{50,200}?)(?:, (?:which|where|while|whereas|enabling|"
-                                r"allowing|achieving|yielding|producing|unlike)\b|;|:\s|"
-                                r"\s\u2014\s|\s\u2013\s)", line)
-                if cut and not re.search(r"\b(?:a|an|the|of|to|and|or|with|for|whether|"
-                                         r"that)$", cut.group(1)):
-                    return cut.group(1).rstrip(",;: ") + "."
-        return ""
+        """The contribution in one line: a contribution sentence whole, or its main
+        clause; else the title's own phrase for what the paper does."""
+        core = self.blocks.get("core_contribution", [])
+        ordered = [s for s in core if CONTRIBUTES.search(s.text)] + \
+                  [s for s in self.sentences if CONTRIBUTES.search(s.text)] + \
+                  [s for s in core if s.role == "contribution"] + \
+                  [s for s in self.sentences if s.role in ("contribution", "method")]
+        for sentence in ordered:
+            line = _line_of(sentence.text, self.pick.short_name)
+            if line:
+                return line
+        phrase = self.pick.heading.rstrip(".")
+        return phrase[:1].upper() + phrase[1:] + "." if phrase else ""
 
-    def idea(self) -> str:
-        """What the paper offers, as its own appositive: "NaviEdit, a training-free
-        inference-time controller" — for why-read, without repeating a quoted sentence."""
-        name = re.escape(self.pick.short_name)
-        for s in self.sentences:
-            if s.role not in ("contribution", "method"):
-                continue
-            found = re.search(r"\b(?:propose|introduce|present|develop|design)s?\s+(?:the\s+)?"
-                              r"(?:[\w\-]+\s+){0,4}?(?:\(?" + name + r"\)?)\s*,\s*"
-                              r"(an?\s[^,;:.]{8,110}?)(?=\s+(?:that|which|to|for|with|by)\b|"
-                              r"[,;:.]|$)", s.text)
-            if found:
-                return found.group(1).strip()
+
+def _against(claim: Claim) -> str:
+    """What a result is set against, in the source's words, if the sentence says."""
+    if claim.baseline:
+        return claim.baseline
+    after = claim.sentence[claim.number_end - claim.start:]
+    named = _AGAINST.search(after[:120]) or _FIGURE_OF.search(after[:120])
+    if named:
+        return named.group(1).strip()
+    if claim.comparison:
+        return "a stated baseline figure"
+    return ""
+
+
+def _trim_lead(core: list[Sentence]) -> list[Sentence]:
+    """At most ``MAX_LEAD`` sentences before the paper first speaks of its own work,
+    never starting on one that leans on a sentence left out."""
+    first = next((k for k, s in enumerate(core) if s.role == "contribution"
+                  or CONTRIBUTES.search(s.text) or SPEAKS.match(s.text)), None)
+    if first is None:
+        first = len(core)
+    start = max(0, first - MAX_LEAD)
+    while start > 0 and start < len(core) and _leans(core[start].text):
+        start -= 1                          # keep what "This …" points to
+    return core[start:]
+
+
+def _leans(sentence: str) -> bool:
+    """The sentence points back at something said before it: it opens on "This …", or
+    its first clause speaks of "these corrections" or "such methods"."""
+    return leans_back(sentence) or bool(_POINTS_BACK.search(sentence.split(",")[0][:90]))
+
+
+_POINTS_BACK = re.compile(r"\b(?:these|those|such|this)\s+(?!paper|work|study|article)"
+                          r"[a-z][\w\-]*", re.I)
+
+
+def _line_of(sentence: str, name: str) -> str:
+    """A sentence as a one-line contribution: without a leading purpose clause, whole if
+    short, else cut before a clause that hangs on it; '' when no clean line comes out."""
+    text = PURPOSE.sub("", sentence, count=1)
+    text = re.sub(r"^(\s*we)\s+(?:further|also|additionally|then)\b", r"\1", text, flags=re.I)
+    if leans_back(text) or text.rstrip().endswith("?"):
         return ""
+    line = third_person(text, name).rstrip()
+    if len(line) <= ONE_LINE:
+        return line.rstrip(".") + "."
+    for cut in reversed(list(_CLAUSE_CUT.finditer(line, 40, ONE_LINE + 1))):
+        head = line[:cut.start()].rstrip(",;: ")
+        if len(head) >= 40 and not _FUNCTION_END.search(head) and not _REPORTING.search(head) \
+                and head.count("(") == head.count(")"):
+            return head + "."
+    return ""
 
 
 def _clause_with(sentence: str, pattern: re.Pattern) -> str:
@@ -268,31 +352,9 @@ def _clause_with(sentence: str, pattern: re.Pattern) -> str:
     match = pattern.search(sentence)
     if not match:
         return ""
-    bounds = [m.end() for m in re.finditer(r";\s|,\s(?:while|but|although|whereas|though)\s|"
-                                           r"\s(?:but|while|although|whereas)\s", sentence)]
-    start = max([b for b in bounds if b <= match.start()], default=0)
-    ends = [m.start() for m in re.finditer(r";\s|,\s(?:while|but|although|whereas|though)\s|"
-                                           r"\s(?:but|while|although|whereas)\s", sentence)
-            if m.start() >= match.end()]
-    end = min(ends, default=len(sentence))
+    splits = r";\s|,\s(?:while|but|although|whereas|though)\s|\s(?:but|while|although|whereas)\s"
+    start = max([m.end() for m in re.finditer(splits, sentence) if m.end() <= match.start()],
+                default=0)
+    end = min([m.start() for m in re.finditer(splits, sentence) if m.start() >= match.end()],
+              default=len(sentence))
     return sentence[start:end].strip().rstrip(".;,")
-
-
-def _phrase_around(sentence: str, match: re.Match) -> str:
-    found = re.search(r"(?<![\w,.\-])(?:[\w-]+\s){0,2}" + re.escape(match.group(0)) +
-                      r"(?:\s[\w-]+){0,2}", sentence)
-    phrase = found.group(0) if found else match.group(0)
-    phrase = re.sub(r"(?:\s(?:with|a|an|the|of|and|in|on|for|to|that|which))+$", "", phrase)
-    return re.sub(r"^(?:(?:with|a|an|the|of|and|in|on|for|to)\s)+", "", phrase, flags=re.I)
-
-
-def _asks(sentence: str) -> bool:
-    """A question, or a sentence that only asks one ("we ask whether …")."""
-    return sentence.rstrip().endswith("?") or bool(re.search(
-        r"\b(?:ask|asks|asking|question)\s+(?:whether|if|how|what|why)\b", sentence, re.I))
-
-
-def _prior(sentence: str) -> bool:
-    """The sentence speaks of prior work, not of this paper."""
-    return bool(PRIOR.match(sentence)) and not re.search(r"\b(?:we|our|ours)\b", sentence,
-                                                          re.I)
