@@ -140,6 +140,7 @@ class FakeArxiv(LoopbackServer):
         self.faults: dict[str, list[Fault]] = {}   # path prefix -> faults served first, in order
         self.requests: list[Seen] = []
         self.unknown_ids: set[str] = set()         # ids the API pretends not to know
+        self.refused_ids: set[str] = set()         # a request naming one is answered 400
         super().__init__()
 
     def serve_day(self, day: date, listing: dict[str, list[tuple[Paper, str]]]) -> None:
@@ -162,6 +163,8 @@ class FakeArxiv(LoopbackServer):
             ids = [i for i in query.get("id_list", [""])[0].split(",") if i]
             if len(ids) > 100:
                 return 400, b"too many ids"
+            if self.refused_ids.intersection(ids):
+                return 400, b"refused"
             found = [self.papers[i] for i in ids if i in self.papers and i not in self.unknown_ids]
             return 200, api_response(found)
         return 404, b"not found"

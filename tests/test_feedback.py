@@ -91,7 +91,7 @@ def test_library_formats_map_to_arxiv_ids(tmp_path):
                                {"id": "c", "title": "no id"}]))
     found = read_library(csl)
     assert found.ids == [("2006.11239", None), ("2011.13456", None)]
-    assert found.problems[0].where == f"{csl}: item c"
+    assert [str(p) for p in found.problems] == [f"{csl}:1: item c: no arXiv id in it; skipped"]
     plain = tmp_path / "ids.txt"
     plain.write_text("# my reading list\n2006.11239\nhttps://arxiv.org/abs/2011.13456\nhello\n")
     found = read_library(plain)

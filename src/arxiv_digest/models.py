@@ -27,30 +27,97 @@ class AnnounceType(StrEnum):
 ANNOUNCE_TYPES: tuple[str, ...] = tuple(t.value for t in AnnounceType)
 REPLACEMENTS = frozenset({AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS})
 
-# New-style ids (0704.0001 onwards, 5-digit numbers since 2015) and old-style
-# archive ids (astro-ph/0601001, math.GT/0309136), each with an optional version.
-_ID_RE = re.compile(
-    r"^(?:arXiv:)?(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?$"
-)
+MAX_VERSION = 999                 # arXiv versions are small numbers
+
+# What could be meant as an arXiv id (found generously, Unicode digits included, so that
+# a wrong one is named with what is wrong): new-style ``YYMM.NNNNN`` (0704.0001 onwards)
+# and old-style ``archive/YYMMNNN`` (astro-ph/0601001, math.GT/0309136), each with an
+# optional version. ``split_arxiv_id`` then holds it to arXiv's rules.
+ID_SHAPE = r"(?:\d{4}\.\d+|[^\W\d_][\w.-]*/\d{7})(?:v\d+)?"
+_ID_PARTS = re.compile(
+    r"(?i:arxiv:)?(?:(?P<yymm>\d{4})\.(?P<number>\d+)"
+    r"|(?P<archive>[^\W\d_][\w.-]*)/(?P<old>\d{7}))(?:v(?P<v>\d+))?")
+_ARCHIVE = re.compile(r"[a-z][a-z-]*(?:\.[A-Z]{2})?", re.ASCII)
+_ID_PREFIXES = ("oai:arXiv.org:", "http://arxiv.org/abs/", "https://arxiv.org/abs/",
+                "http://arxiv.org/pdf/", "https://arxiv.org/pdf/")
 
 
 def split_arxiv_id(raw: str) -> tuple[str, int | None]:
     """Split ``2605.12345v2`` into ``("2605.12345", 2)``; the version may be absent.
 
-    Accepts abs/pdf URLs and ``oai:arXiv.org:`` identifiers too. Raises ``ValueError``
-    for anything that is not an arXiv identifier.
+    The one check of arXiv ids: ASCII digits only, a real month, four digits after the
+    dot for 0704–1412 and five from 1501 on, old-style ids from 9108 to 0703, versions
+    1 to ``MAX_VERSION``. Accepts an ``arXiv:`` prefix, abs/pdf URLs on arxiv.org and
+    ``oai:arXiv.org:`` identifiers too. Raises ``ValueError`` saying what is wrong.
     """
     text = raw.strip()
-    for prefix in ("oai:arXiv.org:", "http://arxiv.org/abs/", "https://arxiv.org/abs/",
-                   "http://arxiv.org/pdf/", "https://arxiv.org/pdf/"):
+    for prefix in _ID_PREFIXES:
         if text.startswith(prefix):
             text = text[len(prefix):]
             break
-    match = _ID_RE.match(text)
-    if not match:
-        raise ValueError(f"not an arXiv identifier: {raw!r}")
-    version = match.group("v")
-    return match.group("id"), int(version) if version else None
+    match = _ID_PARTS.fullmatch(text)
+    wrong = _id_problem(match) if match else ""
+    if match is None or wrong:
+        raise ValueError(f"not an arXiv identifier: {shown(raw)}"
+                         + (f" ({wrong})" if wrong else ""))
+    paper_id = f"{match['yymm']}.{match['number']}" if match["yymm"] else \
+        f"{match['archive']}/{match['old']}"
+    if match["v"] is None:
+        return paper_id, None
+    wrong = version_problem(match["v"])
+    if wrong:
+        raise ValueError(f"{paper_id}: {wrong}")
+    return paper_id, int(match["v"])
+
+
+def version_problem(digits: str) -> str:
+    """What is wrong with a version written in digits ("" when nothing is)."""
+    if not (digits.isascii() and digits.isdigit()):
+        return "a version is written with the ASCII digits 0-9"
+    value = digits.lstrip("0")
+    if value and len(value) <= 3 and int(value) <= MAX_VERSION:
+        return ""
+    if not value:
+        return "version 0 is not a plausible arXiv version (they start at 1)"
+    number = value if len(value) < 13 else f"{value[:6]}… ({len(value)} digits)"
+    return f"version {number} is not a plausible arXiv version (at most {MAX_VERSION})"
+
+
+def _id_problem(match: re.Match) -> str:
+    """What breaks arXiv's rules in a well-shaped id ("" when nothing does)."""
+    if not match.group(0).isascii():
+        return "arXiv ids are written with the ASCII digits 0-9 and ASCII letters"
+    if match["yymm"]:
+        return _new_style_problem(match["yymm"], match["number"])
+    return _old_style_problem(match["archive"], match["old"])
+
+
+def _new_style_problem(yymm: str, number: str) -> str:
+    if not 1 <= int(yymm[2:]) <= 12:
+        return f"{yymm} is not a year and month (YYMM)"
+    if yymm < "0704":
+        return "new-style ids begin with 0704 (April 2007)"
+    digits = 4 if yymm <= "1412" else 5
+    if len(number) != digits:
+        era = "0704 to 1412" if digits == 4 else "1501 on"
+        return f"ids from {era} have {digits} digits after the dot, not {len(number)}"
+    return ""
+
+
+def _old_style_problem(archive: str, digits: str) -> str:
+    if not _ARCHIVE.fullmatch(archive):
+        return f"{archive!r} is not an arXiv archive name"
+    yymm = digits[:4]
+    if not 1 <= int(yymm[2:]) <= 12:
+        return f"{yymm} is not a year and month (YYMM)"
+    if not ("9108" <= yymm or yymm <= "0703"):
+        return "old-style ids run from 9108 (August 1991) to 0703 (March 2007)"
+    return ""
+
+
+def shown(raw: str, limit: int = 60) -> str:
+    """``raw`` quoted for a message, cut to ``limit`` characters."""
+    return repr(raw[:limit]) + ("…" if len(raw) > limit else "")
 
 
 @dataclass

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from arxiv_digest.cli.base import cli, load_profile_named, profile_option, say, writing
+from arxiv_digest.cli.base import (
+    MAX_PROBLEMS_SHOWN, cli, load_profile_named, profile_option, say, writing,
+)
 from arxiv_digest.errors import ConfigError
 
 
@@ -111,20 +113,30 @@ def reset(ctx, profile_name) -> None:
 @click.pass_context
 def import_command(ctx, library, profile_name, offline) -> None:
     """Import a library (BibTeX, RIS, CSL-JSON, or a list of ids/URLs) as likes."""
-    from arxiv_digest.feedback import import_library
+    from arxiv_digest.errors import InputError
+    from arxiv_digest.feedback import import_library, nothing_read
     from arxiv_digest.store import Store
 
     settings = ctx.obj["settings"]
     profile = load_profile_named(ctx, profile_name)
     with writing(ctx, "feedback import"), Store(settings.db_path) as store:
         report = import_library(settings, store, profile.name, library, fetch=not offline)
-    for line in report.problems:
+    shown = report.problems[:MAX_PROBLEMS_SHOWN]
+    for line in shown:
         say(str(line))
-    say(f"{library}: {report.entries} entries; {len(report.recorded)} liked, "
-        f"{len(report.unchanged)} already liked, {len(report.problems)} without an arXiv id"
-        + (f"; fetched {report.fetched} from arXiv" if report.fetched else "")
-        + (f"; {len(report.waiting)} waiting (not in the store; import again online)"
-           if report.waiting else ""))
+    hidden = len(report.problems) - len(shown) + report.more_problems
+    if hidden:
+        say(f"… and {hidden:,} more")
+    empty = nothing_read(report)
+    if empty:
+        raise InputError(f"{library}: {empty}")
+    say(f"{library}: {report.entries:,} entries: {len(report.recorded):,} liked, "
+        f"{len(report.unchanged):,} already liked, {report.without_id:,} without an arXiv id"
+        + (f", {report.bad:,} bad" if report.bad else "")
+        + (f", {report.repeated:,} repeated" if report.repeated else "")
+        + (f", {len(report.waiting):,} waiting (not in the store; import again online)"
+           if report.waiting else "")
+        + (f"; fetched {report.fetched:,} from arXiv" if report.fetched else ""))
 
 
 @cli.command()

@@ -26,7 +26,7 @@ from arxiv_digest.links import code_url, github_repo
 from arxiv_digest.models import Paper
 
 DAY = 24 * 3600
-_PAPER_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}")
+_PAPER_ID = re.compile(r"[0-9]{4}\.[0-9]{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/[0-9]{7}", re.ASCII)
 OFFLINE_AFTER = 2        # papers in a row a source could not reach before it stops asking
 
 

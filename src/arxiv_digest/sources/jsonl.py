@@ -22,7 +22,7 @@ from pathlib import Path
 from arxiv_digest.errors import InputError
 from arxiv_digest.models import (
     ANNOUNCE_TYPES, REPLACEMENTS, AnnounceType, Listing, ListingEntry, Paper, Problem,
-    SourceResult, split_arxiv_id,
+    SourceResult, split_arxiv_id, version_problem,
 )
 from arxiv_digest.sources import ProgressFn, register_replay
 from arxiv_digest.sources.reader import ReplayInput, open_input
@@ -30,7 +30,6 @@ from arxiv_digest.textclean import clean
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 MAX_LINE_BYTES = 1 << 20          # a listing line is a few KB; 5,000 authors fit in 1 MiB
-MAX_VERSION = 999                 # arXiv versions are small numbers
 # Per-field limits in characters. arXiv caps abstracts at 1,920 characters; LaTeX
 # source runs longer than its rendering, so the abstract's limit leaves room.
 FIELD_LIMITS = {"title": 1_000, "abstract": 5_000, "comment": 2_000, "journal_ref": 1_000,
@@ -111,16 +110,15 @@ def paper_from_record(record: object) -> tuple[Paper, str | None]:
 
 
 def _version(version: object, paper_id: str) -> int | None:
-    if isinstance(version, str) and re.fullmatch(r"v?\d{1,30}", version):
+    if isinstance(version, str) and re.fullmatch(r"v?[0-9]{1,30}", version):
         version = int(version.lstrip("v"))
     if version is None:
         return None
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise LineError(f"{paper_id}: 'version' must be a positive integer")
-    if version > MAX_VERSION:
-        shown = str(version) if version < 10 ** 12 else f"{str(version)[:6]}… ({len(str(version))} digits)"
-        raise LineError(f"{paper_id}: version {shown} is not a plausible arXiv version "
-                        f"(at most {MAX_VERSION})")
+    wrong = version_problem(str(version))
+    if wrong:
+        raise LineError(f"{paper_id}: {wrong}")
     return version
 
 
