@@ -202,7 +202,7 @@ class _Handler(BaseHTTPRequestHandler):
             data = json.loads(body)
             paper_id, _ = split_arxiv_id(str(data["paper"]))
             kind, profile = str(data["kind"]), str(data["profile"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             raise _Refusal(400, "expected {paper, profile, kind}") from None
         if kind not in ("like", "dislike") or profile not in self.server.profiles:
             raise _Refusal(400, "unknown kind or profile")
