@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from arxiv_digest.binding_words import (
     BASELINE_CUE, BASELINE_OBJECT, BOUND_THAN, BOUNDARY, CHANGE_NOUN, CHANGE_VERB, DOWN,
     FINDING_CUE,
-    METHOD_CUE, METRIC, NAME_AFTER, NAME_BEFORE, NOUN_CHANGE, SETTING_AFTER, SETTING_BEFORE,
+    METHOD_CUE, METRIC, NAME_AFTER, NAME_BEFORE, NAMED_SETTING, NOUN_CHANGE, SETTING_AFTER,
+    SETTING_BEFORE,
     SPEED, STOP, TIME_UNITS, UP, WORD, canonical_metric, change_direction, is_change_of,
     quantity_words,
 )
@@ -91,6 +92,12 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
         comparison = f"between {number} and {between.group(1).rstrip('.,;')}"
     role = _role(number, before, after, unit, metric, comparison, kind)
     quantity, word = _quantity(number, before, after, metric, unit, role, kind)
+    if quantity is None and role == "result":
+        quantity = _shared_quantity(before, metric, unit)
+    against = _compared_with(sentence, c_lo, start, names) if role in ("result", "other") \
+        and not start_of else None
+    if against is not None:
+        return against
     if start_of:
         direction, subject = "none", "baseline"     # the level before: the baseline's
     else:
@@ -124,6 +131,39 @@ _SPELLED_PAIR = re.compile(
     r"\bfrom\s+" + _QUALIFIER_WORDS + r"(?P<a>[\-+\u2212]?\d[\d.,]*" + _PAIR_UNIT + r")"
     r"(?P<aside>" + _ASIDE + r")\s*(?:to|\u2192|->|\u27f6)\s*$")
 _PAIR_REST = re.compile(r"^" + _ASIDE + r"\s*(?:to|\u2192|->|\u27f6)\s*[\-+\u2212]?\.?\d")
+
+
+def _shared_quantity(before: str, metric: str | None, unit: str | None) -> str | None:
+    """The quantity of an earlier pair the number's pair continues ("improving FID from
+    8.26 to 6.27 on SiT, 32.39 to 26.69 on JiT")."""
+    earlier = None
+    for earlier in re.finditer(r"\bfrom\s+[\-+\u2212]?\d[^;]{0,80}?\bto\s+[\-+\u2212]?\d",
+                               before):
+        pass
+    if earlier is None:
+        return None
+    return _quantity_before(before[:earlier.start()] + "from ", metric, unit)[0]
+
+
+def _compared_with(sentence: str, c_lo: int, start: int, names) -> Binding | None:
+    """A number the source compares another with ("0.8615 shape CLIP score (vs. 0.8450)",
+    "RMSE 0.716 vs. 0.764"): the baseline's level of the other number's quantity."""
+    before = sentence[c_lo:start]
+    cue = re.search(r"(?:\bvs\.?|\bversus|\bcompared (?:to|with))\s*$", before)
+    if not cue:
+        return None
+    other = None
+    for other in re.finditer(r"(?<![\w.\-/])[\-+\u2212]?\d[\d.,]*(?:\s?(?:%|\u00d7|x|[KMB])(?![A-Za-z]))?",
+                             before[:cue.start()]):
+        pass
+    if other is None or other.end() < cue.start() - 60:
+        return None
+    head = bind(sentence, c_lo + other.start(), c_lo + other.end(), names=names)
+    if head.role != "result" or not head.quantity:
+        return None
+    number = sentence[start:start + len(sentence[start:].split()[0])].rstrip(".,;)")
+    return Binding("result", head.quantity, "none", "baseline", head.condition, False,
+                   f"{head.quantity} {number} (the baseline's)")
 
 
 _LIST_UNITS = ("%", "\u00d7", "dB", "points")
@@ -265,10 +305,13 @@ def _role(number, before, after, unit, metric, comparison, kind) -> str:
         return "setting"                     # a resolution, "4-step", "4× upscaled"
     if re.search(r"\bp\s*[=<\u2264]\s*$", before[-6:]):
         return "result"                      # a p-value
-    moved = bool(UP.search(after[:16]) or DOWN.search(after[:16]) or DOWN.search(before[-16:])
+    own = re.split(r"[,;]", after[:16])[0]          # words of the next clause are not its own
+    moved = bool(UP.search(own) or DOWN.search(own) or DOWN.search(before[-16:])
                  or NOUN_CHANGE.match(after))
-    if unit in ("parameters", "K", "M", "B", "steps") and not moved:
-        return "setting"
+    if unit in ("parameters", "K", "M", "B", "steps", "GPUs") and not moved:
+        return "setting"                     # a size, a step count, a number of GPUs
+    if NAMED_SETTING.search(before[-30:]) and not moved:
+        return "setting"                     # "block size of 16", "batch size 256"
     if SETTING_BEFORE.search(before[-30:]) and not moved and (
             SETTING_AFTER.match(after) or not (unit or metric)):
         return "setting"
@@ -280,7 +323,10 @@ def _role(number, before, after, unit, metric, comparison, kind) -> str:
 
 
 def _metric_attached(before: str) -> bool:
-    found = METRIC.search(before[-24:])
+    """A metric names the number right before it ("FID 2.0", "FID of 2.0")."""
+    found = None
+    for found in METRIC.finditer(before[-24:]):
+        pass
     return bool(found and re.match(r"\s*(?:of|=|:|is|to|at)?\s*[(~\u2248]?\s*$",
                                    before[-24:][found.end():]))
 
@@ -293,6 +339,8 @@ def _metric_in_clause(before: str, after: str) -> str:
         if not canonical_metric(match.group(1)) or (
                 len(match.group(1)) == 1 and not re.match(r"\s*[=:]", before[match.end():])):
             continue                         # "is" is not IS; a lone "r" is not Pearson's r
+        if re.search(r"\d\s?$", before[:match.start()]):
+            continue                         # "10 steps": another number's unit
         last = match
     if last is not None and not re.search(r"\d", before[last.end():]):
         return canonical_metric(last.group(1))
@@ -316,8 +364,9 @@ def _quantity(number, before, after, metric, unit, role, kind):
                     r"worse|faster|slower)\s+|(?:relative|absolute|average|mean|overall)\s+)?",
                     after, re.I)
     word = (lead.group(1) or "").lower()
-    if word in ("faster", "slower") or ((unit == "\u00d7" or number.endswith("times")) and
-                                        (SPEED.search(before[-40:]) or SPEED.match(after))):
+    since = re.split(r"\d", before[-40:])[-1]        # a speed word of this number, not an earlier one
+    if word in ("faster", "slower") or ((unit == "\u00d7" or number.endswith("times")) and not word
+                                        and (SPEED.search(since) or SPEED.match(after))):
         return "speed", word if word in ("faster", "slower") else ""
     rest = re.sub(r"^\s*(?:the\s+)?(?:baseline|original|teacher|reference)'s\s+", " ",
                   after[lead.end():], flags=re.I)
@@ -367,9 +416,15 @@ def _moved(before: str, metric: str | None) -> str | None:
 
 def _quantity_before(before: str, metric: str | None, unit: str | None):
     """(quantity, verb) from the words before the number: "reduces the path KL to",
-    "improves accuracy on CIFAR-10 by", "FID of"."""
+    "improves accuracy on CIFAR-10 by", "FID of", "accuracy drops of up to"."""
     if _metric_attached(before) and metric:
         return metric, ""
+    noun = re.search(r"\b((?:[A-Za-z][\w\-@]*\s){0,2}?[A-Za-z][\w\-@]*)\s+(" + CHANGE_NOUN
+                     + r")\s+(?:of|by)\s+" + _QUALIFIER_WORDS + r"$", before[-80:], re.I)
+    if noun and noun.group(1).split()[-1].lower() not in STOP:
+        words = noun.group(1).split()
+        kept = words[-2:] if len(words) > 1 and re.search(r"[A-Z\d\-]", words[-2]) else words[-1:]
+        return " ".join(kept), noun.group(2).lower()
     verb = re.search(r"\b(reduc\w*|improv\w*|increas\w*|boost\w*|lower\w*|decreas\w*|rais\w*|"
                      r"cut\w*|drop\w*|gain\w*|speed\w*|enhanc\w*)\s+(?:the\s+|in\s+)?"
                      r"((?:[\w\-@]+\s){0,4}?[\w\-()@]+)(?:\s+(?:over|against|relative to|compared "
@@ -608,7 +663,7 @@ def _phrase(number, quantity, direction, word, comparison, condition, role,
         text = f"{number} {'slower' if direction == 'down' else 'faster'}"
     elif re.fullmatch(r"speed-?ups?|acceleration", quantity, re.I):
         text = f"{number} {quantity}"          # "up to 4.14 speedup": the source's words
-    elif direction != "none" and number.endswith(("%", "\u00d7", "fold", "x")):
+    elif direction != "none" and number.endswith(("%", "\u00d7", "fold", "x", "times")):
         comparative = word if word in ("lower", "higher", "fewer", "more", "less", "larger",
                                        "smaller", "greater") else _comparative(direction, quantity)
         text = f"{number} {comparative} {quantity}"

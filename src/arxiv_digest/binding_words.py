@@ -106,7 +106,9 @@ def is_change_of(quantity: str | None) -> bool:
 
 
 BOUNDARY = re.compile(r";|\s[\u2014\u2013]\s|\s--\s|,\s+(?:while|whereas|but|although|yet)\b|"
-                      r"\bwhile\b|\bwhereas\b|\bbut\b|\.\s", re.I)
+                      r"\bwhile\b|\bwhereas\b|\bbut\b|"
+                      r"(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bal)(?<!\bcf)(?<!\bFig)(?<!\bEq)\.\s",
+                      re.I)
 BASELINE_CUE = re.compile(
     r"\b(?:existing|prior|previous|conventional|standard|vanilla|baselines?|competing|"
     r"current (?:methods|approaches|models)|state-of-the-art (?:methods|models|approaches)|"
@@ -134,6 +136,12 @@ SETTING_BEFORE = re.compile(
     r"(?:\b(?:at|with|using|under|for|given)\s+(?:just\s+|only\s+|a\s+)?|"
     r"\b(?:k|n|t|m|b|nfe|steps?|\u03bb|\u03b3|\u03c3|batch size|block size|guidance scale|"
     r"top-k|resolution|size)\s*(?:=|of)?\s*)$", re.I)
+# A setting named right before its value: a setting whatever else the clause measures.
+NAMED_SETTING = re.compile(
+    r"\b(?:batch size|block size|patch size|window size|chunk size|group size|guidance scale|"
+    r"cfg scale|top-k|learning rate|temperature|seed|horizon|resolution|lora rank|rank|nfes?|"
+    r"steps?)"
+    r"\s*(?:=|of|:)?\s*$", re.I)
 NAME_BEFORE = re.compile(r"(?:\b[A-Z][A-Za-z]*[- ]|[A-Za-z]v|\b(?:SD|SDXL|GPT|Llama|Qwen|Wan|"
                          r"FLUX|Gemma|Mistral|Claude|Gemini|DiT|Sora|Veo)[-.\s]?)$")
 NAME_AFTER = re.compile(r"^(?:[-.]\d|-[A-Z]|[-\s]?(?:Instruct|Chat|Base|Turbo|Pro|Large|XL|"

@@ -26,7 +26,7 @@ METRICS = [
     "PSNR", "SSIM", "LPIPS", "DISTS", "NIQE", "MUSIQ", "GenEval", "VBench", "DPG-Bench",
     "T2I-CompBench", "HPSv2", "HPS", "ImageReward", "PickScore", "Aesthetic score", "FD-DINO",
     "FD_DINOv2", "precision", "recall", "accuracy", "top-1 accuracy", "top-1", "mIoU", "IoU",
-    "AP", "mAP", "AUC", "AUROC", "F1", "BLEU", "ROUGE", "METEOR", "CIDEr", "WER", "MOS",
+    "AP", "mAP", "AUC", "AUROC", "F1", "BLEU", "ROUGE", "METEOR", "CIDEr", "WER", "CER", "MOS",
     "GSM8K", "MATH", "MATH500", "HumanEval", "MBPP", "MMLU", "AIME", "perplexity", "NLL",
     "bits/dim", "BPD", "ELBO", "KL", "Wasserstein", "MSE", "MAE", "RMSE", "CRPS",
     "success rate", "win rate", "pass@1", "latency", "throughput", "speed-up", "speedup",
@@ -34,12 +34,13 @@ METRICS = [
     "sampling steps", "steps", "parameters", "params", "Chamfer distance", "F-score",
     "attack success rate", "ASR", "convergence", "training speed", "inference speed",
     "sampling speed", "generation speed", "correlation", "Spearman", "Pearson", "r", "R^2",
+    "cosine similarity",
 ]
 _METRIC_RE = re.compile(
     r"(?<![\w])(" + "|".join(re.escape(m) for m in sorted(METRICS, key=len, reverse=True))
     + r")(?![\w])", re.IGNORECASE)
 # Metrics whose short names are ordinary words: matched case-sensitively only.
-_CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS"}
+_CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS", "CER"}
 
 # A number stands alone: not inside a name ("SiT-XL/2", "pass@1", "1:2"), except right
 # after a slash between two values ("79.1%/88.1%").
