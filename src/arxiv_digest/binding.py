@@ -305,10 +305,11 @@ def _role(number, before, after, unit, metric, comparison, kind) -> str:
         return "setting"                     # a resolution, "4-step", "4× upscaled"
     if re.search(r"\bp\s*[=<\u2264]\s*$", before[-6:]):
         return "result"                      # a p-value
-    own = re.split(r"[,;]", after[:16])[0]          # words of the next clause are not its own
-    moved = bool(UP.search(own) or DOWN.search(own) or DOWN.search(before[-16:])
-                 or NOUN_CHANGE.match(after))
-    if unit in ("parameters", "K", "M", "B", "steps", "GPUs") and not moved:
+    beside = bool(re.match(r"^\s*(?:lower|higher|fewer|more|less|larger|smaller|greater|"
+                           r"better|worse|faster|slower)\b", after, re.I)
+                  or DOWN.search(before[-16:]) or NOUN_CHANGE.match(after))
+    moved = beside or bool(_governing(number, before, after))   # a change word of its own
+    if unit in ("parameters", "K", "M", "B", "steps", "GPUs") and not beside:
         return "setting"                     # a size, a step count, a number of GPUs
     if NAMED_SETTING.search(before[-30:]) and not moved:
         return "setting"                     # "block size of 16", "batch size 256"
@@ -524,8 +525,9 @@ def _governing(number: str, before: str, after: str) -> str:
     if verbs:
         last = verbs[-1]
         rest = tail[last.end():]
-        if re.fullmatch(r"[^,;:\d]{0,60}?\b(?:by|to)\s+" + _LEADING + r"|\s*(?:by\s+)?"
-                        + _LEADING, rest, re.I):
+        ratio = re.search(r"(?:%|\u00d7|x|dB|pp|points?|times)$", number)
+        if re.fullmatch(r"[^,;:\d]{0,60}?\b(?:by|to)\s+" + _LEADING, rest, re.I) or (
+                ratio and re.fullmatch(r"\s*(?:by\s+)?" + _LEADING, rest, re.I)):
             return last.group(0)             # "reduces FID by", "cuts 40%", "saves up to"
     noun_of = re.search(r"\b(" + CHANGE_NOUN + r")\s+(?:of|by)\s+" + _LEADING + r"$", tail, re.I)
     if noun_of:
