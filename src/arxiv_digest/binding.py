@@ -111,6 +111,7 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
         quantity = named.group(0)                   # "Pearson correlation"
     confident = (role == "result" and quantity is not None and subject is not None
                  and quantity != "p-value" and not start_of and relation is not False
+                 and not _UNCERTAINTY.search(before) and not number.startswith("\u00b1")
                  and not is_change_of(quantity) and bool(quantity_words(quantity))
                  and not _conflicting(before, after, word)
                  and _sure(number, sentence[:start], after, quantity, direction, subject,
@@ -123,6 +124,7 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
     return Binding(role, quantity, direction, subject, condition, confident, phrase)
 
 
+_UNCERTAINTY = re.compile(r"(?:\+/-|\u00b1|\\pm)\s*$")   # "86.70 +/- 0.02%": a spread, never a headline
 _QUALIFIER_WORDS = (r"(?:(?:up to|about|around|roughly|nearly|almost|approximately|only|just|"
                     r"over|more than|less than)\s+)?")
 _PAIR_UNIT = r"(?:\s?(?:%|\u00d7|x|dB|points|pp|s|ms|seconds|steps|GB)(?![a-zA-Z]))?"
@@ -263,7 +265,8 @@ def _sure(number, before, after, quantity, direction, subject, comparison, unit,
     else:
         window = before[-50:] + " " + after[:30]
         stated = bool(comparison) or bool(UP.search(window) or DOWN.search(window)
-                                          or CHANGE_VERB.search(window) or SPEED.search(near))
+                                          or CHANGE_VERB.search(window) or SPEED.search(near)
+                                          or _MARGIN.search(before[-90:]))
     if subject == "method":
         spoken = _last_own(before, names) is not None or bool(re.search(
             r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b", before, re.I))
@@ -371,6 +374,8 @@ def _quantity(number, before, after, metric, unit, role, kind):
         return "speed", word if word in ("faster", "slower") else ""
     rest = re.sub(r"^\s*(?:the\s+)?(?:baseline|original|teacher|reference)'s\s+", " ",
                   after[lead.end():], flags=re.I)
+    if word in ("smaller", "larger", "bigger") and _adverbial(rest):
+        return "size", word                        # "models up to 42% smaller than X"
     if word in ("more", "less") and _adverbial(rest):
         moved = _moved(before, metric)             # "moves FID 3.2× more (…) than"
         return (f"change in {moved}" if moved else None), word
@@ -386,14 +391,21 @@ def _quantity(number, before, after, metric, unit, role, kind):
     words = _words(rest)
     if words and not re.match(r"^\s*(?:of|in|on|to)\b", rest) and (
             unit in ("%", "\u00d7", "points", None) or word or kind == "bound"):
-        noun = words[-1].lower() if words[-1].lower() in ("loss", "drop", "gain", "reduction",
-                                                          "increase", "improvement") else ""
+        last = words[-1].lower()
+        last = last[:-1] if last.endswith("s") and last != "loss" else last
+        noun = last if last in ("loss", "drop", "gain", "reduction", "increase",
+                                "improvement") else ""
         kept = words[:-1] if noun else words
         if kept and (unit or word or kind == "bound" or noun):
             return _head(" ".join(kept)), word or noun
     of = re.match(r"^\s*(?:of|in)\s+(?:the\s+)?((?:[\w\-]+\s){0,2}[\w\-]+)", after)
     if of and unit in ("%", "points", "\u00d7") and of.group(1).split()[0].lower() not in STOP:
-        return _head(of.group(1)), word
+        kept = []
+        for part in of.group(1).split():
+            if part.lower() in STOP or re.search(r"\d", part) and kept:
+                break
+            kept.append(part)
+        return _head(" ".join(kept)), word
     quantity, verb = _quantity_before(before, metric, unit)
     return quantity, word or verb
 
@@ -433,12 +445,15 @@ def _quantity_before(before: str, metric: str | None, unit: str | None):
                      r"about\s+|over\s+|roughly\s+|nearly\s+|almost\s+|just\s+)?$",
                      before[-100:], re.I)
     if verb:
-        head = re.split(r"\s(?:" + "|".join(sorted(STOP)) + r")\s", f" {verb.group(2)} ")[0]
+        object_ = re.sub(r"^(?:number|amount|count)\s+of\s+", "", verb.group(2), flags=re.I)
+        object_ = re.sub(r"\s+\w+ly$", "", object_)      # "inference time dramatically"
+        head = re.split(r"\s(?:" + "|".join(sorted(STOP)) + r")\s", f" {object_} ")[0]
         return _tail(head), verb.group(1).lower()
     if metric:
         return metric, ""
+    plain = re.sub(_QUALIFIER_WORDS + r"$", "", before[-40:], flags=re.I)   # not "up to"
     named = re.search(r"(?<![\w.])((?:[A-Za-z][\w\-]*\s){0,2}[A-Za-z][\w\-]*)\s*(?:of|=|:|is|to|\()\s*"
-                      r"[\u2265\u2264~\u2248<>]?\s*$", before[-40:])
+                      r"[\u2265\u2264~\u2248<>]?\s*$", plain)
     if named and named.group(1).split()[-1].lower() not in STOP:
         return _tail(named.group(1)), ""
     if unit in TIME_UNITS:
@@ -491,16 +506,16 @@ def _direction(number, before, after, quantity, comparison, word) -> str:
         return "up" if b > a else "down" if b < a else "none"
     if quantity == "speed":
         return "down" if word == "slower" else "up"
+    if _REACHED.search(before[-90:]):
+        return "none"                        # "improves to 97.8%": the level reached
     if re.search(r"(?:\b(?:less|more|fewer|greater|no more|no less)\s+than|\bat (?:most|least)|"
                  r"\bunder|\bwithin|\bbelow|\babove|[\u2264\u2265<>])\s*(?:about\s+|~)?$",
                  before[-20:], re.I):
         return "none"                        # a bound on a level, not a change
     if word:
         return _from_word(word, quantity)
-    if re.search(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b(?:[^,;]{0,60}\bby|"
-                 r"(?:\s+[A-Z][\w\-.+]*){1,3})\s*(?:up to\s+|about\s+|over\s+)?$",
-                 before[-90:], re.I):
-        return "up"                          # the margin of a win ("outperforming HPSv3 9.8%")
+    if _MARGIN.search(before[-90:]):
+        return _from_word("improves", quantity)   # a win's margin, the quantity's better way
     governing = _governing(number, before, after)
     if governing:
         return _from_word(governing, quantity)
@@ -516,6 +531,13 @@ def _direction(number, before, after, quantity, comparison, word) -> str:
 
 
 _LEADING = _QUALIFIER_WORDS
+# A change verb whose phrase ends in "to": the number is the level reached, not the change.
+_REACHED = re.compile(r"(?:" + CHANGE_VERB.pattern + r")(?:(?!\bfrom\b|\bby\b)[^,;:\d]){0,60}?"
+                      r"(?<!\bup )\bto\s+" + _QUALIFIER_WORDS + r"$", re.I)
+# The margin of a win: "outperforms X by (an average of) up to", "outperforming HPSv3".
+_MARGIN = re.compile(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b(?:[^,;]{0,60}\bby"
+                     r"(?:\s+an?\s+(?:average|margin)\s+of)?|(?:\s+[A-Z][\w\-.+]*){1,3})\s*"
+                     + _QUALIFIER_WORDS + r"$", re.I)
 
 
 def _governing(number: str, before: str, after: str) -> str:
@@ -561,9 +583,7 @@ def _conflicting(before: str, after: str, word: str) -> bool:
 # -- subject --------------------------------------------------------------------------------
 
 def _subject(head: str, before: str, after: str, comparison, names) -> str | None:
-    if re.search(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b(?:[^,;]{0,60}\bby|"
-                 r"(?:\s+[A-Z][\w\-.+]*){1,3})\s*(?:up to\s+|about\s+|over\s+)?$",
-                 before[-90:], re.I):
+    if _MARGIN.search(before[-90:]):
         return "method"                      # the margin of a win
     local = re.split(r",|\band\b|;|\(", before)[-1]
     if BASELINE_OBJECT.search(local[-45:]) and not BOUND_THAN.search(local[-20:]) and not (
@@ -659,11 +679,11 @@ def _phrase(number, quantity, direction, word, comparison, condition, role,
         return f"{quantity} {relation}: {values}"
     if comparison and comparison.startswith("between "):
         text = f"{quantity} {comparison}"
-    elif comparison and re.match(r"^from\s+\S+\s*(?:to|\u2192)", comparison):
+    elif comparison and re.match(r"^from\s+\S+(?:\s+\S+){0,3}?\s*(?:to|\u2192)\s", comparison):
         text = f"{quantity} {comparison}"
     elif quantity == "speed":
         text = f"{number} {'slower' if direction == 'down' else 'faster'}"
-    elif re.fullmatch(r"speed-?ups?|acceleration", quantity, re.I):
+    elif re.search(r"(?:^|\s)(?:speed-?ups?|accelerations?)$", quantity, re.I):
         text = f"{number} {quantity}"          # "up to 4.14 speedup": the source's words
     elif direction != "none" and number.endswith(("%", "\u00d7", "fold", "x", "times")):
         comparative = word if word in ("lower", "higher", "fewer", "more", "less", "larger",
@@ -680,7 +700,14 @@ def _phrase(number, quantity, direction, word, comparison, condition, role,
     return text
 
 
+_COUNTED = re.compile(r"\b(?:steps|parameters|params|flops|tokens|samples|evaluations|patches|"
+                      r"iterations|nfes|calls|queries|errors|primitives|gaussians|epochs|"
+                      r"operations|bits|bytes)$", re.I)
+
+
 def _comparative(direction: str, quantity: str) -> str:
-    if re.search(r"s$|flops|params|parameters", quantity, re.I):
+    """"fewer"/"more" for things counted ("fewer training FLOPs"), else "lower"/"higher"
+    ("lower CRPS", "lower hallucination rates")."""
+    if _COUNTED.search(quantity):
         return {"up": "more", "down": "fewer"}.get(direction, "")
     return {"up": "higher", "down": "lower"}.get(direction, "")

@@ -65,7 +65,9 @@ _REFERENCE_RE = re.compile(r"(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Sec(?:tion)?s?\
 _COUNT_NOUNS = re.compile(r"^\s*(?:[\w\-]+\s){0,2}(?:benchmarks?|datasets?|tasks?|models?|languages?|"
                           r"domains?|settings?|environments?|categories|classes|subjects?|"
                           r"baselines?|metrics?|prompts?|videos?|images?|samples?|scenes?|"
-                          r"participants?|users?|annotators?|hours?)\b", re.IGNORECASE)
+                          r"participants?|users?|annotators?|hours?|backbones?|architectures?|"
+                          r"families|splits?|runs?|robots?|devices?|modalities|cases?|problems?|"
+                          r"questions?|queries|episodes?|trials?|seeds?)\b", re.IGNORECASE)
 _BASELINE_RE = re.compile(
     r"(?:\bover|\bthan|\bvs\.?|\bversus|\bcompared (?:to|with)|\brelative to|\bagainst|"
     r"\boutperform(?:s|ing|ed)?|\bsurpass(?:es|ing|ed)?|\bbeat(?:s|ing)?|\bexceed(?:s|ing|ed)?)"
@@ -78,11 +80,12 @@ _BASELINE_RE = re.compile(
 _FROM_TO_RE = re.compile(
     r"(?P<from>\bfrom\s+(?:(?:about|around|roughly|nearly|only|just)\s+)?)?"
     + _NUMBER.replace("?P<sign>", "?P<s1>").replace("?P<num>", "?P<a>")
-    + r"(?:\s?(?P<u1>%|\u00d7|x(?![a-zA-Z])|dB|points|pp|s|ms|seconds|steps|GB)(?![a-zA-Z]))?"
+    + r"(?:\s?(?P<u1>%|\u00d7|x(?![a-zA-Z])|dB|points|pp|s|ms|seconds|steps|GB|MB|KB|TB|hours|min)"
+    r"(?![a-zA-Z]))?"
     r"(?P<aside>(?(from)(?:\s*\([^()\d]{1,60}\)|(?:\s+(?!to\b)[A-Za-z][\w\-]*){1,3}))?)"
     r"\s*(?:to|\u2192|->|\u27f6)\s*"
     + _NUMBER.replace("?P<sign>", "?P<s2>").replace("?P<num>", "?P<b>"))
-_RANGE_RE = re.compile(_NUMBER + r"(?:\s?[\u00d7x](?=\s?(?:-|\u2013|\u2014|to)\s?\d))?"
+_RANGE_RE = re.compile(_NUMBER + r"(?:\s?[\u00d7x%](?=\s?(?:-|\u2013|\u2014|to)\s?\d))?"
                        r"\s?(?:-|\u2013|\u2014|to)\s?"
                        r"(?P<b>\d+(?:\.\d+)?)(?![:\d])" + _UNIT)
 _VS_NUMBER_RE = re.compile(r"(?:vs\.?|versus|compared (?:to|with)|relative to|against)\s*"
@@ -108,7 +111,8 @@ _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "Fig.", "Eq.", "approx.", "cf
 _TAIL = max(len(a) for a in _ABBREVIATIONS)   # enough of a sentence's end for either check
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z0-9(\[\"\u201c])|[.!?]$|[\u3002\uff01\uff1f]")
 _INITIAL_RE = re.compile(r"\b[A-Z]\.$")
-_AFTER_UNIT_RE = re.compile(r"\s?(%|\u00d7|dB|points|pp|seconds|s|ms|steps|GB)(?![a-zA-Z])")
+_AFTER_UNIT_RE = re.compile(r"\s?(%|\u00d7|dB|points|pp|seconds|s|ms|steps|GB|MB|KB|TB|hours|min)"
+                            r"(?![a-zA-Z])")
 # One run of white space before the optional bracket, so a long run cannot backtrack.
 _VS_NEAR_RE = re.compile(r"\s*(?:\(\s*)?(?:vs\.?|versus)\s*(?P<b>[\d.,]+\s?(?:%|\u00d7|[KMB])?)")
 _CANONICAL = {m.lower(): m for m in reversed(METRICS)}   # the first spelling listed wins
@@ -308,8 +312,8 @@ def _from_to(s: _Sentence) -> None:
     value) too, so that it is bound as what it is — the level before — and never read as
     a change. A bare "A to B" is a pair only after a "from" pair in the same sentence
     ("from 8.26 to 6.27 on SiT, 32.39 to 26.69 on JiT") or right after a change verb
-    ("boosts alignment (GenEval: 66.93 to 73.62)"); a bare ratio "5× to 7×" is a range,
-    and other bare ones keep B alone, as before."""
+    ("boosts alignment (GenEval: 66.93 to 73.62)"); other bare ones ("1.4 to 3.5% mAP
+    gains", "5× to 7×") are ranges."""
     sentence = s.text
     paired = False
     for match in _FROM_TO_RE.finditer(sentence):
@@ -333,9 +337,11 @@ def _from_to(s: _Sentence) -> None:
             a_text += " " + aside                     # "56 GPU training hours"
         pair = bool(match.group("from")) or paired or bool(
             _CHANGED_BEFORE.search(sentence, max(0, a_start - 60), a_start))   # "boosts X (GenEval: A to B)"
-        comparison = f"from {a_text} to {b_text}" if pair else sentence[a_start:b_end]
+        comparison = f"from {a_text} to {b_text}"
         if pair and (a_unit or aside or s.metrics.near(a_start, a_end)):
             s.add(a_start, a_end, _to_float(match.group("a")), a_unit, comparison.strip())
+        if not pair:
+            continue                                  # "1.4 to 3.5% mAP gains": a range
         s.add(b_start, b_end, _to_float(match.group("b")), unit, comparison.strip())
         s.taken.add(match.start(), b_end)
         paired = paired or bool(match.group("from"))
@@ -385,7 +391,8 @@ def _number(s: _Sentence, match: re.Match) -> None:
     comparison = _versus(sentence, n_end)
     kind = None
     if unit is None:
-        if _COUNT_NOUNS.match(following) and value is not None and 0 < value < 1000 and \
+        if _COUNT_NOUNS.match(sentence[n_end:n_end + 48]) and value is not None and \
+                0 < value < 1000 and \
                 value == int(value) and "." not in number:
             kind = "count"
         elif not s.metrics.near(n_start, n_end):
