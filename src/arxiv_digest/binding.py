@@ -343,8 +343,8 @@ def _metric_in_clause(before: str, after: str) -> str:
         if not canonical_metric(match.group(1)) or (
                 len(match.group(1)) == 1 and not re.match(r"\s*[=:]", before[match.end():])):
             continue                         # "is" is not IS; a lone "r" is not Pearson's r
-        if re.search(r"\d\s?$", before[:match.start()]):
-            continue                         # "10 steps": another number's unit
+        if re.search(r"\d\s?$|\d\S*\s*\(\s*[\w\-]*$", before[:match.start()]):
+            continue                         # "10 steps", "5.7% (I-AUROC)": another number's
         last = match
     if last is not None and not re.search(r"\d", before[last.end():]):
         return canonical_metric(last.group(1))
@@ -398,8 +398,12 @@ def _quantity(number, before, after, metric, unit, role, kind):
         kept = words[:-1] if noun else words
         if kept and (unit or word or kind == "bound" or noun):
             return _head(" ".join(kept)), word or noun
+    changed = _changed_noun(before)
+    if changed:
+        return changed                                 # "BD-rate reductions of 21.66% in PSNR"
     of = re.match(r"^\s*(?:of|in)\s+(?:the\s+)?((?:[\w\-]+\s){0,2}[\w\-]+)", after)
-    if of and unit in ("%", "points", "\u00d7") and of.group(1).split()[0].lower() not in STOP:
+    if of and unit in ("%", "points", "\u00d7") and of.group(1).split()[0].lower() not in STOP \
+            and not of.group(1).split()[0].lower().endswith("ing"):
         kept = []
         for part in of.group(1).split():
             if part.lower() in STOP or re.search(r"\d", part) and kept:
@@ -427,17 +431,33 @@ def _moved(before: str, metric: str | None) -> str | None:
     return " ".join(words[-2:]) if words else None
 
 
+_SWINGS = r"(?:swings?|variations?|fluctuations?|changes?|shifts?)"
+
+
+def _changed_noun(before: str) -> tuple[str, str] | None:
+    """(quantity, change noun) when the number ends "X drops of up to", "BD-rate reductions
+    of"; a change of no stated way ("accuracy swings of up to 32 points") is a change in X,
+    with no direction."""
+    noun = re.search(r"\b((?:[A-Za-z][\w\-@]*\s){0,2}?[A-Za-z][\w\-@]*)\s+(" + CHANGE_NOUN
+                     + "|" + _SWINGS + r")\s+(?:of|by)\s+" + _QUALIFIER_WORDS + r"$",
+                     before[-80:], re.I)
+    if not noun or noun.group(1).split()[-1].lower() in STOP:
+        return None
+    words = noun.group(1).split()
+    kept = words[-2:] if len(words) > 1 and re.search(r"[A-Z\d\-]", words[-2]) else words[-1:]
+    if re.fullmatch(_SWINGS, noun.group(2), re.I):
+        return f"change in {' '.join(kept)}", ""
+    return " ".join(kept), noun.group(2).lower()
+
+
 def _quantity_before(before: str, metric: str | None, unit: str | None):
     """(quantity, verb) from the words before the number: "reduces the path KL to",
     "improves accuracy on CIFAR-10 by", "FID of", "accuracy drops of up to"."""
     if _metric_attached(before) and metric:
         return metric, ""
-    noun = re.search(r"\b((?:[A-Za-z][\w\-@]*\s){0,2}?[A-Za-z][\w\-@]*)\s+(" + CHANGE_NOUN
-                     + r")\s+(?:of|by)\s+" + _QUALIFIER_WORDS + r"$", before[-80:], re.I)
-    if noun and noun.group(1).split()[-1].lower() not in STOP:
-        words = noun.group(1).split()
-        kept = words[-2:] if len(words) > 1 and re.search(r"[A-Z\d\-]", words[-2]) else words[-1:]
-        return " ".join(kept), noun.group(2).lower()
+    changed = _changed_noun(before)
+    if changed:
+        return changed
     verb = re.search(r"\b(reduc\w*|improv\w*|increas\w*|boost\w*|lower\w*|decreas\w*|rais\w*|"
                      r"cut\w*|drop\w*|gain\w*|speed\w*|enhanc\w*)\s+(?:the\s+|in\s+)?"
                      r"((?:[\w\-@]+\s){0,4}?[\w\-()@]+)(?:\s+(?:over|against|relative to|compared "

@@ -153,7 +153,7 @@ STOP = {"than", "on", "in", "at", "with", "for", "compared", "while", "and", "or
         "our", "respectively", "per", "is", "are", "was", "were", "be", "achieving",
         "reaching", "resulting", "leading", "yielding", "achieves", "reaches", "this", "these",
         "after", "before", "during", "within", "given", "through", "via", "into", "only",
-        "while", "where", "whereas", "both", "each", "compare"}
+        "while", "where", "whereas", "both", "each", "compare", "up", "between"}
 WORD = re.compile(r"[A-Za-z][\w\-/^+.]*[\w+]|[A-Za-z]")
 _GENERIC = {"score", "scores", "rate", "rates", "performance", "quality", "metric", "metrics",
             "value", "values", "ratio", "overall", "average", "mean", "relative", "absolute",

@@ -47,7 +47,7 @@ _CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS", "CER"}
 _NUMBER = (r"(?:(?<=%/)|(?<![\w.\-/^_:@]))(?P<sign>[+\-\u2212\u00b1]\s?)?"
            r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
 _UNIT = (r"(?P<unit>\s?%|\s?(?:\u00d7|x(?![a-zA-Z]))|-fold|\s?times(?![a-zA-Z])|\s?dB(?![a-zA-Z])"
-         r"|\s?(?:pp|points?|pts)(?![a-zA-Z])"
+         r"|\s?(?:pp|(?:percentage )?points?|pts)(?![a-zA-Z])"
          r"|\s?[KMBT](?:-|\s)?(?:parameters?|params?)(?![a-zA-Z])|[KMB](?![a-zA-Z])"
          r"|\s?(?:GPU|TPU)[- ]?(?:hours?|days?)|\s?(?:GPU|TPU)s(?![a-zA-Z])"
          r"|(?:-|\s)?(?:sampling )?steps?(?![a-zA-Z])|\s?NFEs?(?![a-zA-Z])"
@@ -178,7 +178,7 @@ def _normalise_unit(raw: str | None, following: str) -> str | None:
         return "\u00d7"
     if low == "db":
         return "dB"
-    if low in ("pp", "point", "points", "pts"):
+    if low in ("pp", "point", "points", "pts", "percentage point", "percentage points"):
         return "points"
     if "param" in low or (unit in ("K", "M", "B") and re.match(r"\s*(?:-|\s)?param", following)):
         return "parameters"
