@@ -14,6 +14,7 @@ from arxiv_digest.latex import latex_to_text
 from arxiv_digest.digest import Verification
 from arxiv_digest.models import Paper
 from arxiv_digest.shortnames import short_name
+from arxiv_digest.signals.evidence import assess
 from arxiv_digest.verify import SourceText, check, verify_text
 from arxiv_digest.writers.highlight import choose_highlight
 
@@ -297,3 +298,14 @@ def test_the_verifier_keeps_a_correlation_headline_against_its_source(paper_of):
     bench = paper_of("DiffusionBench")
     line = f"DiffusionBench {headline(bench)}"
     assert problem(line, source_of(bench), (short_name(bench),)) is None
+
+
+@pytest.mark.parametrize("abstract", [
+    "With a block size of 16, Xeno improves accuracy by 3.2 points on GSM8K.",
+    "Xeno improves accuracy by 3.2 points on GSM8K with block size 16.",
+    "With block size 16, Xeno improves accuracy.",
+])
+def test_the_evidence_signal_never_calls_a_setting_a_gain(abstract):
+    reason = assess(extract_text(abstract, "abstract"), ("Xeno",)).reason
+    assert "16" not in reason, reason
+    assert ("accuracy gain of 3.2 points" in reason) == ("3.2" in abstract)
