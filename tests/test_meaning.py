@@ -309,3 +309,23 @@ def test_the_evidence_signal_never_calls_a_setting_a_gain(abstract):
     reason = assess(extract_text(abstract, "abstract"), ("Xeno",)).reason
     assert "16" not in reason, reason
     assert ("accuracy gain of 3.2 points" in reason) == ("3.2" in abstract)
+
+
+@pytest.mark.parametrize("sentence, start, end, direction, misread", [
+    ("Xeno improves pass@1 on GSM8K from 64% to 76%.", "64%", "76%", "up",
+     "Xeno improves pass@1 by 64%."),
+    ("Xeno reduces FID (e.g., 9.38 \u21922.62 on SiT).", "9.38", "2.62", "down",
+     "Xeno brings an FID drop of 9.38."),
+    ("Xeno improves FID from 8.26 to 6.27 on SiT-XL/2, 32.39 to 26.69 on JiT-B/16.",
+     "32.39", "26.69", "down", "Xeno lowers FID by 32.39 on JiT-B/16."),
+    ("Xeno boosts semantic alignment (GenEval: 66.93 to 73.62).", "66.93", "73.62", "up",
+     "Xeno raises GenEval by 66.93."),
+    ("Xeno cuts the cost from 56 GPU training hours to 3.3 seconds.", "56", "3.3 seconds",
+     "down", None),
+])
+def test_every_pair_starts_at_the_baselines_level(sentence, start, end, direction, misread):
+    first = binding_of(sentence, start, ("Xeno",))
+    assert (first.subject, first.direction, first.confident) == ("baseline", "none", False)
+    assert binding_of(sentence, end, ("Xeno",)).direction == direction
+    if misread:
+        assert problem(misread, sentence, ("Xeno",)) is not None

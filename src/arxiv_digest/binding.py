@@ -73,9 +73,9 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
     if unit in _LIST_UNITS and not re.search(r"\bbetween\s*$", before):
         before, after, listed = _in_list(before, after)
     metric = _metric_in_clause(before, after) or None
-    bare = re.search(r"([\-+\u2212]?\d[\d.,]*\S*?)\s*(?:to|\u2192|->)\s*$", before)
-    if bare and not (comparison or "").startswith("from") and _CHANGED_BEFORE.search(
-            before, max(0, bare.start() - 60), bare.start()):
+    bare = re.search(r"([\-+\u2212]?\d[\d.,]*\S*?)\s*(?:to|(\u2192|->|\u27f6))\s*$", before)
+    if bare and not (comparison or "").startswith("from") and (bare.group(2) or _CHANGED_BEFORE.search(
+            before, max(0, bare.start() - 60), bare.start())):
         comparison = f"from {bare.group(1)} to {number}"     # "boosts X (GenEval: A to B)"
     start_of = _starting_value(number, before, after, comparison)
     if start_of:
@@ -198,7 +198,8 @@ def _starting_value(number: str, before: str, after: str, comparison: str | None
     if not rest:
         return ""
     written = re.match(r"^from\s+(\S+)", comparison or "")
-    if re.search(r"\bfrom\s+" + _QUALIFIER_WORDS + r"$", before, re.I) or (
+    if re.search(r"\bfrom\s+" + _QUALIFIER_WORDS + r"$", before, re.I) or re.match(
+            r"^\s*(?:\u2192|->|\u27f6)", after) or (
             written and number_digits(written.group(1)) == number_digits(number)) or (
             re.match(r"^\s*(?:to|\u2192|->)", after) and (re.search(
                 r"\bfrom\s+[\-+\u2212]?\d[^;]{0,80}?\bto\s+[\-+\u2212]?\d", before)
@@ -376,6 +377,10 @@ def _quantity(number, before, after, metric, unit, role, kind):
                   after[lead.end():], flags=re.I)
     if word in ("smaller", "larger", "bigger") and _adverbial(rest):
         return "size", word                        # "models up to 42% smaller than X"
+    aside = re.search(r"(?<![\w.])((?:[A-Za-z][\w\-]*\s+){0,1}[A-Za-z][\w\-]*)\s*\(\s*" + _QUALIFIER_WORDS
+                      + r"$", before)
+    if word in ("more", "less") and _adverbial(rest) and aside:
+        return aside.group(1), word                # "0.8M frames (6–13× less than …)"
     if word in ("more", "less") and _adverbial(rest):
         moved = _moved(before, metric)             # "moves FID 3.2× more (…) than"
         return (f"change in {moved}" if moved else None), word
@@ -706,6 +711,8 @@ def _phrase(number, quantity, direction, word, comparison, condition, role,
     elif re.search(r"(?:^|\s)(?:speed-?ups?|accelerations?)$", quantity, re.I):
         text = f"{number} {quantity}"          # "up to 4.14 speedup": the source's words
     elif direction != "none" and number.endswith(("%", "\u00d7", "fold", "x", "times")):
+        if word == "less" and _COUNTED.search(quantity):
+            word = "fewer"                     # "6–13× fewer frames"
         comparative = word if word in ("lower", "higher", "fewer", "more", "less", "larger",
                                        "smaller", "greater") else _comparative(direction, quantity)
         text = f"{number} {comparative} {quantity}"
@@ -722,7 +729,7 @@ def _phrase(number, quantity, direction, word, comparison, condition, role,
 
 _COUNTED = re.compile(r"\b(?:steps|parameters|params|flops|tokens|samples|evaluations|patches|"
                       r"iterations|nfes|calls|queries|errors|primitives|gaussians|epochs|"
-                      r"operations|bits|bytes)$", re.I)
+                      r"operations|bits|bytes|frames|images|videos|examples|gpus)$", re.I)
 
 
 def _comparative(direction: str, quantity: str) -> str:

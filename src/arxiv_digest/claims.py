@@ -83,7 +83,7 @@ _FROM_TO_RE = re.compile(
     + r"(?:\s?(?P<u1>%|\u00d7|x(?![a-zA-Z])|dB|points|pp|s|ms|seconds|steps|GB|MB|KB|TB|hours|min)"
     r"(?![a-zA-Z]))?"
     r"(?P<aside>(?(from)(?:\s*\([^()\d]{1,60}\)|(?:\s+(?!to\b)[A-Za-z][\w\-]*){1,3}))?)"
-    r"\s*(?:to|\u2192|->|\u27f6)\s*"
+    r"\s*(?:to|(?P<arrow>\u2192|->|\u27f6))\s*"
     + _NUMBER.replace("?P<sign>", "?P<s2>").replace("?P<num>", "?P<b>"))
 _RANGE_RE = re.compile(_NUMBER + r"(?:\s?[\u00d7x%](?=\s?(?:-|\u2013|\u2014|to)\s?\d))?"
                        r"\s?(?:-|\u2013|\u2014|to)\s?"
@@ -312,7 +312,7 @@ def _from_to(s: _Sentence) -> None:
     value) too, so that it is bound as what it is — the level before — and never read as
     a change. A bare "A to B" is a pair only after a "from" pair in the same sentence
     ("from 8.26 to 6.27 on SiT, 32.39 to 26.69 on JiT") or right after a change verb
-    ("boosts alignment (GenEval: 66.93 to 73.62)"); other bare ones ("1.4 to 3.5% mAP
+    ("boosts alignment (GenEval: 66.93 to 73.62)"), and "A → B" always is; other bare ones ("1.4 to 3.5% mAP
     gains", "5× to 7×") are ranges."""
     sentence = s.text
     paired = False
@@ -335,7 +335,7 @@ def _from_to(s: _Sentence) -> None:
         aside = match.group("aside").strip()
         if aside and not aside.startswith("("):
             a_text += " " + aside                     # "56 GPU training hours"
-        pair = bool(match.group("from")) or paired or bool(
+        pair = bool(match.group("from") or match.group("arrow")) or paired or bool(
             _CHANGED_BEFORE.search(sentence, max(0, a_start - 60), a_start))   # "boosts X (GenEval: A to B)"
         comparison = f"from {a_text} to {b_text}"
         if pair and (a_unit or aside or s.metrics.near(a_start, a_end)):
