@@ -11,14 +11,19 @@ Binding reads the number's clause (not the whole sentence) and decides:
 * ``quantity``: what it measures, in the source's words ("training FLOPs", "error", "FID");
 * ``direction``: ``up``, ``down`` or ``none`` — relative to that quantity, as the source
   states it ("200–800× larger error" is error up; "3.3× fewer training FLOPs" is FLOPs
-  down; "improves FID" is FID down);
+  down; "improves FID" is FID down, "improves energy efficiency" efficiency up: the head
+  noun decides). Only a change word that governs this number gives one; a number beside
+  its metric is a level ("achieving 91.9% PickScore": none), and so is the starting value
+  A of "from A to B", which is the baseline's;
 * ``subject``: ``method`` (the paper's own method), ``baseline`` (a compared or critiqued
   approach: "isotropic covariances suffer Ω(1/T)", "DSVI baseline of 0.017"), ``finding``
   (a fact about a phenomenon: "we find that DINOv2 exhibits 7.3× higher rank"), or None;
 * ``condition``: "at 50% sparsity", "on ImageNet 256×256".
 
 A binding is ``confident`` only when it is a result whose quantity is named and whose
-subject is known and whose direction is not contradicted next to the number. Only
+subject is known and whose direction is not contradicted next to the number — never a
+starting value, a change of a quantity ("moves FID 3.2× more": change in FID), a spread,
+or a correlation whose sentence does not say what it relates. Only
 confident bindings become highlights; the verifier compares the binding of each number
 in our text with its binding in the source. Everything reads bounded windows.
 """
@@ -74,8 +79,9 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
         before, after, listed = _in_list(before, after)
     metric = _metric_in_clause(before, after) or None
     bare = re.search(r"([\-+\u2212]?\d[\d.,]*\S*?)\s*(?:to|(\u2192|->|\u27f6))\s*$", before)
-    if bare and not (comparison or "").startswith("from") and (bare.group(2) or _CHANGED_BEFORE.search(
-            before, max(0, bare.start() - 60), bare.start())):
+    if bare and not (comparison or "").startswith("from") and (
+            bare.group(2) or _CHANGED_BEFORE.search(before, max(0, bare.start() - 60),
+                                                    bare.start())):
         comparison = f"from {bare.group(1)} to {number}"     # "boosts X (GenEval: A to B)"
     start_of = _starting_value(number, before, after, comparison)
     if start_of:
@@ -124,7 +130,8 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
     return Binding(role, quantity, direction, subject, condition, confident, phrase)
 
 
-_UNCERTAINTY = re.compile(r"(?:\+/-|\u00b1|\\pm)\s*$")   # "86.70 +/- 0.02%": a spread, never a headline
+# "86.70 +/- 0.02%": a spread, never a headline.
+_UNCERTAINTY = re.compile(r"(?:\+/-|\u00b1|\\pm)\s*$")
 _QUALIFIER_WORDS = (r"(?:(?:up to|about|around|roughly|nearly|almost|approximately|only|just|"
                     r"over|more than|less than)\s+)?")
 _PAIR_UNIT = r"(?:\s?(?:%|\u00d7|x|dB|points|pp|s|ms|seconds|steps|GB)(?![a-zA-Z]))?"
@@ -155,8 +162,8 @@ def _compared_with(sentence: str, c_lo: int, start: int, names) -> Binding | Non
     if not cue:
         return None
     other = None
-    for other in re.finditer(r"(?<![\w.\-/])[\-+\u2212]?\d[\d.,]*(?:\s?(?:%|\u00d7|x|[KMB])(?![A-Za-z]))?",
-                             before[:cue.start()]):
+    for other in re.finditer(r"(?<![\w.\-/])[\-+\u2212]?\d[\d.,]*"
+                             r"(?:\s?(?:%|\u00d7|x|[KMB])(?![A-Za-z]))?", before[:cue.start()]):
         pass
     if other is None or other.end() < cue.start() - 60:
         return None
@@ -369,7 +376,7 @@ def _quantity(number, before, after, metric, unit, role, kind):
                     r"worse|faster|slower)\s+|(?:relative|absolute|average|mean|overall)\s+)?",
                     after, re.I)
     word = (lead.group(1) or "").lower()
-    since = re.split(r"\d", before[-40:])[-1]        # a speed word of this number, not an earlier one
+    since = re.split(r"\d", before[-40:])[-1]        # this number's speed word, not an earlier one
     if word in ("faster", "slower") or ((unit == "\u00d7" or number.endswith("times")) and not word
                                         and (SPEED.search(since) or SPEED.match(after))):
         return "speed", word if word in ("faster", "slower") else ""
@@ -377,8 +384,8 @@ def _quantity(number, before, after, metric, unit, role, kind):
                   after[lead.end():], flags=re.I)
     if word in ("smaller", "larger", "bigger") and _adverbial(rest):
         return "size", word                        # "models up to 42% smaller than X"
-    aside = re.search(r"(?<![\w.])((?:[A-Za-z][\w\-]*\s+){0,1}[A-Za-z][\w\-]*)\s*\(\s*" + _QUALIFIER_WORDS
-                      + r"$", before)
+    aside = re.search(r"(?<![\w.])((?:[A-Za-z][\w\-]*\s+){0,1}[A-Za-z][\w\-]*)\s*\(\s*"
+                      + _QUALIFIER_WORDS + r"$", before)
     if word in ("more", "less") and _adverbial(rest) and aside:
         return aside.group(1), word                # "0.8M frames (6–13× less than …)"
     if word in ("more", "less") and _adverbial(rest):

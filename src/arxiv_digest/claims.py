@@ -312,8 +312,8 @@ def _from_to(s: _Sentence) -> None:
     value) too, so that it is bound as what it is — the level before — and never read as
     a change. A bare "A to B" is a pair only after a "from" pair in the same sentence
     ("from 8.26 to 6.27 on SiT, 32.39 to 26.69 on JiT") or right after a change verb
-    ("boosts alignment (GenEval: 66.93 to 73.62)"), and "A → B" always is; other bare ones ("1.4 to 3.5% mAP
-    gains", "5× to 7×") are ranges."""
+    ("boosts alignment (GenEval: 66.93 to 73.62)"), and "A → B" always is; other bare ones
+    ("1.4 to 3.5% mAP gains", "5× to 7×") are ranges."""
     sentence = s.text
     paired = False
     for match in _FROM_TO_RE.finditer(sentence):
@@ -335,8 +335,9 @@ def _from_to(s: _Sentence) -> None:
         aside = match.group("aside").strip()
         if aside and not aside.startswith("("):
             a_text += " " + aside                     # "56 GPU training hours"
+        # "boosts X (GenEval: A to B)": a change verb just before makes a bare pair one
         pair = bool(match.group("from") or match.group("arrow")) or paired or bool(
-            _CHANGED_BEFORE.search(sentence, max(0, a_start - 60), a_start))   # "boosts X (GenEval: A to B)"
+            _CHANGED_BEFORE.search(sentence, max(0, a_start - 60), a_start))
         comparison = f"from {a_text} to {b_text}"
         if pair and (a_unit or aside or s.metrics.near(a_start, a_end)):
             s.add(a_start, a_end, _to_float(match.group("a")), a_unit, comparison.strip())
