@@ -3,8 +3,10 @@
 * Numbers (``data/labels/claim-numbers-{dev,heldout}.csv``): every number of the title
   and abstract of 120 top-ranked papers, labelled with its role (result, setting, name,
   count, other), quantity, direction and subject. Reported: how our binding agrees per
-  attribute, and the precision of the highlight the digest would show (a highlight is
-  right when its number is a result whose quantity, direction and subject match).
+  attribute; the recall and precision of result numbers (a labelled result extracted and
+  bound as a result; a number bound as a result that the labels call one); and the
+  precision of the highlight the digest would show (a highlight is right when its number
+  is a result whose quantity, direction and subject match).
 * Short names (``data/labels/short-names.csv``): the paper's own name for its
   contribution, or ``-`` for none; accuracy.
 * Sentence roles (``data/labels/sentence-roles-{dev,heldout}.csv``): per-role precision
@@ -21,6 +23,7 @@ import argparse
 import csv
 import hashlib
 import os
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -58,13 +61,13 @@ def read_csv(path: Path) -> list[dict]:
 # -- numbers --------------------------------------------------------------------------------
 
 def locate(text: str, token: str, occurrence: int) -> int | None:
-    """Offset of the ``occurrence``-th appearance of ``token`` in ``text``."""
-    position = -1
-    for _ in range(occurrence):
-        position = text.find(token, position + 1)
-        if position < 0:
-            return None
-    return position
+    """Offset of the ``occurrence``-th appearance of ``token`` in ``text`` as a number of
+    its own (the "1" of "512" is not an appearance of "1")."""
+    pattern = re.compile(r"(?<![\d.])" + re.escape(token) + r"(?!\d|\.\d)")
+    for i, found in enumerate(pattern.finditer(text), 1):
+        if i == occurrence:
+            return found.start()
+    return None
 
 
 def gold_spans(paper, rows: list[dict]) -> list[tuple[str, int, int, dict]]:
@@ -113,6 +116,42 @@ def says_no_more(claim, binding, row) -> bool:
     return checks["quantity"] and checks["subject"] and (checks["direction"] or level)
 
 
+def result_counts(paper, claims, labelled, names, verbose: bool, split: str) -> Counter:
+    """How the binder finds the labelled results: ``gold`` labelled results, ``found`` of
+    them extracted and bound as results; ``bound`` numbers bound as results, ``right`` of
+    them labelled results (a number bound as a result that no label covers counts as
+    wrong)."""
+    counts = Counter()
+    spans = gold_spans(paper, labelled)
+    bound_at = []
+    for claim in claims:
+        if claim.field == "comment":
+            continue
+        binding = bind_claim(claim, names)
+        bound_at.append((claim, binding))
+        if binding.role != "result":
+            continue
+        counts["bound"] += 1
+        rows = [row for field, a, b, row in spans
+                if field == claim.field and a < claim.number_end and claim.number_start < b]
+        counts["right"] += bool(rows) and rows[0]["role"] == "result"
+        if verbose and not (rows and rows[0]["role"] == "result"):
+            gold = rows[0]["role"] if rows else "unlabelled"
+            print(f"  {split} {paper.id}: {claim.text!r} bound as a result, labelled {gold}")
+    for field, a, b, row in spans:
+        if row["role"] != "result":
+            continue
+        counts["gold"] += 1
+        hit = any(c.field == field and a < c.number_end and c.number_start < b
+                  and binding.role == "result" for c, binding in bound_at)
+        counts["found"] += hit
+        if verbose and not hit:
+            text = rendered_field(paper, field)
+            print(f"  {split} {paper.id}: labelled result {row['number']!r} ({row['quantity']}) "
+                  f"not bound as one: …{text[max(0, a - 60):b + 30]}…")
+    return counts
+
+
 def number_scores(papers: dict, split: str, verbose: bool) -> None:
     from arxiv_digest.shortnames import short_name
     from arxiv_digest.writers.highlight import choose_highlight
@@ -122,10 +161,12 @@ def number_scores(papers: dict, split: str, verbose: bool) -> None:
     for row in rows:
         by_paper[row["id"]].append(row)
     tally, total, shown, right, faithful, with_result = Counter(), 0, 0, 0, 0, 0
+    results = Counter()
     for pid, labelled in by_paper.items():
         paper = papers[pid]
         claims = extract(paper)
         names = (short_name(paper),)
+        results += result_counts(paper, claims, labelled, names, verbose, split)
         for claim, row in matched(paper, claims, labelled):
             binding = bind_claim(claim, names)
             total += 1
@@ -150,6 +191,9 @@ def number_scores(papers: dict, split: str, verbose: bool) -> None:
     print(f"{split:8} numbers matched {total}: role {tally['role'] / total:.3f}, quantity "
           f"{tally['quantity'] / total:.3f}, direction {tally['direction'] / total:.3f}, "
           f"subject {tally['subject'] / total:.3f}")
+    print(f"{split:8} result numbers: recall {results['found'] / results['gold']:.3f} "
+          f"({results['found']}/{results['gold']}), precision "
+          f"{results['right'] / results['bound']:.3f} ({results['right']}/{results['bound']})")
     print(f"{split:8} highlights shown {shown} of {len(by_paper)} papers ({with_result} with a "
           f"labelled result): precision {right / shown if shown else 0:.3f} ({right}/{shown}) "
           f"exact; {faithful / shown if shown else 0:.3f} ({faithful}/{shown}) saying nothing "

@@ -1,14 +1,20 @@
 """Numbers bound to what their sources say: quantity, direction, subject. The patterns
 an expert reader found in earlier digests, each with the source sentence it misread
-(quoted where the shared days carry it, written for this test otherwise)."""
+(quoted where the shared days carry it, written for this test otherwise). The sources
+of 2026-06-19, -23 and -24 are read from the shared days themselves."""
+
+import json
 
 import pytest
 
 from arxiv_digest.binding import bind
-from arxiv_digest.claims import extract_text
+from arxiv_digest.binding_words import lower_is_better
+from arxiv_digest.claims import extract, extract_text, sentences
+from arxiv_digest.latex import latex_to_text
 from arxiv_digest.digest import Verification
 from arxiv_digest.models import Paper
 from arxiv_digest.shortnames import short_name
+from arxiv_digest.signals.evidence import assess
 from arxiv_digest.verify import SourceText, check, verify_text
 from arxiv_digest.writers.highlight import choose_highlight
 
@@ -119,3 +125,207 @@ def test_the_verifier_drops_the_sentence_and_says_why():
 def test_highlights_come_only_from_bound_results(abstract, expected):
     got = highlight(abstract)
     assert (expected in got) if expected else got == "", got
+
+
+# -- sources an expert found misread on shared days -------------------------------------------
+
+def real(day_file, day: str, arxiv_id: str) -> Paper:
+    """A paper of a shared day, as the digest reads it."""
+    for line in day_file(day).read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["id"] == arxiv_id:
+            return Paper(record["id"], 1, record["title"], record["authors"],
+                         record["abstract"], record["categories"], comment=record.get("comment"))
+    raise AssertionError(f"{arxiv_id} is not in {day}")
+
+
+def source_of(paper: Paper) -> str:
+    """The text the verifier checks a pick's prose against (title, abstract, comment)."""
+    return " ".join(latex_to_text(x) for x in (paper.title, paper.abstract, paper.comment) if x)
+
+
+def sentence_with(paper: Paper, words: str) -> str:
+    text = latex_to_text(paper.abstract)
+    return next(text[a:b] for a, b in sentences(text) if words in text[a:b])
+
+
+def headline(paper: Paper) -> str:
+    chosen = choose_highlight(extract(paper), (short_name(paper),))
+    return chosen[1].phrase if chosen else ""
+
+
+def headline_number(paper: Paper) -> str:
+    chosen = choose_highlight(extract(paper), (short_name(paper),))
+    return chosen[0].text if chosen else ""
+
+
+REAL = {
+    "SAS": ("2026-06-23", "2606.23567"),
+    "PG-MAP": ("2026-06-23", "2606.22958"),
+    "FID Lottery": ("2026-06-19", "2606.20536"),
+    "EnerInfer": ("2026-06-24", "2606.23001"),
+    "DiffusionBench": ("2026-06-24", "2606.24888"),
+}
+
+
+@pytest.fixture
+def paper_of(day_file):
+    return lambda key: real(day_file, *REAL[key])
+
+
+def test_a_starting_value_is_the_baselines_level_never_the_methods_gain(paper_of):
+    sas = paper_of("SAS")
+    source = sentence_with(sas, "puzzle accuracy")
+    assert "from 82.0% (best heuristic schedule) to 91.8%" in source
+    start = binding_of(source, "82.0%", ("SAS",))
+    assert (start.subject, start.direction, start.confident) == ("baseline", "none", False)
+    assert binding_of(source, "91.8%", ("SAS",)).direction == "up"
+    assert "from 82.0% to 91.8%" in binding_of(source, "91.8%", ("SAS",)).phrase
+    assert headline_number(sas) not in ("82.0%", "64%", "39.5%")
+    plain = binding_of(sentence_with(sas, "GSM8K"), "64%", ("SAS",))
+    assert (plain.subject, plain.direction, plain.confident) == ("baseline", "none", False)
+
+
+def test_a_number_beside_its_metric_is_a_level_whatever_the_clause_says_elsewhere(paper_of):
+    pg = paper_of("PG-MAP")
+    source = sentence_with(pg, "91.9%")
+    assert "reduces to a latent-only variant" in source
+    assert binding_of(source, "91.9%", ("PG-MAP",)).direction == "none"
+    assert "lower" not in headline(pg)
+    for level, number in [("Xeno reduces memory, attaining an FID of 2.1 on ImageNet.", "2.1"),
+                          ("Xeno cuts cost and reaches 85.6% on HPDv2.", "85.6%")]:
+        assert binding_of(level, number, ("Xeno",)).direction == "none"
+
+
+def test_how_much_more_a_quantity_moves_is_a_change_of_it_never_the_quantity(paper_of):
+    lottery = paper_of("FID Lottery")
+    source = sentence_with(lottery, "3.2x")
+    moved = binding_of(source, "3.2x", (short_name(lottery),))
+    assert moved.quantity == "change in FID" and not moved.confident
+    assert "3.2x" not in headline(lottery)
+
+
+def test_improves_moves_a_quantity_its_better_way_read_on_the_head_noun(paper_of):
+    ener = paper_of("EnerInfer")
+    source = sentence_with(ener, "65%")
+    for number in ("65%", "12%", "24%"):             # the list shares what governs it
+        bound = binding_of(source, number, ("EnerInfer",))
+        assert (bound.quantity, bound.direction) == ("energy efficiency", "up"), number
+    assert headline(ener) == "up to 65% higher energy efficiency"
+
+
+@pytest.mark.parametrize("quantity, lower", [
+    ("energy efficiency", False), ("energy consumption", True), ("FID score", True),
+    ("error rate", True), ("win rate", False), ("inference latency", True),
+    ("throughput", False), ("time to first token", True), ("PSNR", False),
+])
+def test_which_way_is_better_is_read_on_the_head_noun(quantity, lower):
+    assert lower_is_better(quantity) is lower
+
+
+def test_a_correlation_headline_says_what_it_correlates(paper_of):
+    bench = paper_of("DiffusionBench")
+    shown = headline(bench)
+    assert "between ImageNet and T2I generation" in shown and "method ranking" in shown
+    assert "-0.377" in shown and "-0.580" in shown
+    bare = "Xeno reaches a Pearson correlation of 0.91 on the benchmark."
+    assert not binding_of(bare, "0.91", ("Xeno",)).confident
+
+
+@pytest.mark.parametrize("sentence, number, quantity, direction", [
+    ("Xeno improves PSNR by 1.2-2.5 dB over prior codecs.", "1.2-2.5 dB", "PSNR", "up"),
+    ("Xeno gains 0.8 dB PSNR on Kodak.", "0.8 dB", "PSNR", "up"),
+    ("Xeno achieves a 3.5-4.2x speed-up over DDIM.", "3.5-4.2x", "speed", "up"),
+    ("Xeno achieves a 2.1\u00d7 gain in throughput.", "2.1\u00d7", "throughput", "up"),
+    ("Without Xeno, accuracy drops of up to 18.9 points.", "18.9 points", "accuracy", "down"),
+    ("Xeno improves GenEval by +3.1 pp over SD3.", "+3.1 pp", "GenEval", "up"),
+    ("Xeno is 2.5 times faster than DDIM.", "2.5 times", "speed", "up"),
+    ("Xeno is 4 times faster than DDIM and needs 3 times fewer steps.", "3 times", "steps",
+     "down"),
+])
+def test_gains_in_db_ratios_points_and_times_are_bound_as_results(sentence, number, quantity,
+                                                                   direction):
+    bound = binding_of(sentence, number, ("Xeno",))
+    assert (bound.role, bound.quantity, bound.direction) == ("result", quantity, direction)
+
+
+@pytest.mark.parametrize("sentence, number", [
+    ("Xeno improves accuracy by 5 points with a block size of 16.", "16"),
+    ("With block size 4, Xeno improves accuracy by 3.2 points.", "4"),
+    ("Xeno reaches FID 2.1 with 50 sampling steps.", "50 sampling steps"),
+    ("Xeno reaches FID 2.1 at 512x512 resolution.", "512x512"),
+    ("Xeno improves FID by 12% with a 7B model.", "7B"),
+    ("Xeno is trained with batch size 256 on 8 GPUs and improves FID by 12%.", "8 GPUs"),
+    ("At NFE=24, Xeno reduces WER by 9%.", "24"),
+])
+def test_settings_are_never_results(sentence, number):
+    at = sentence.index(number)
+    claims = [c for c in extract_text(sentence, "abstract")
+              if c.number_start <= at < c.number_end]
+    bound = [bind(sentence, c.number_start, c.number_end, unit=c.unit, metric=c.metric,
+                  comparison=c.comparison, kind=c.kind, names=("Xeno",)) for c in claims]
+    assert all(b.role != "result" for b in bound), bound
+
+
+REFUSED = [
+    ("SAS", "SAS reaches 82.0% higher accuracy."),
+    ("SAS", "SAS improves accuracy by 82.0%."),
+    ("PG-MAP", "PG-MAP achieves 91.9% lower PickScore."),
+    ("FID Lottery", "retraining gives 3.2x more FID."),
+    ("EnerInfer", "EnerInfer gives up to 65% lower energy efficiency."),
+]
+FAITHFUL = [
+    ("SAS", "SAS improves puzzle accuracy from 82.0% to 91.8%."),
+    ("PG-MAP", "PG-MAP achieves 91.9% PickScore."),
+    ("EnerInfer", "EnerInfer improves energy efficiency by up to 65% on phones."),
+    ("FID Lottery", "FID moves 3.2x more under reseeding than under redrawing samples."),
+]
+
+
+@pytest.mark.parametrize("key, ours", REFUSED)
+def test_the_verifier_refuses_a_misreading_of_its_real_source(paper_of, key, ours):
+    paper = paper_of(key)
+    assert problem(ours, source_of(paper), (short_name(paper),)) is not None
+
+
+@pytest.mark.parametrize("key, ours", FAITHFUL)
+def test_the_verifier_accepts_a_faithful_restatement_of_its_real_source(paper_of, key, ours):
+    paper = paper_of(key)
+    assert problem(ours, source_of(paper), (short_name(paper),)) is None
+
+
+def test_the_verifier_keeps_a_correlation_headline_against_its_source(paper_of):
+    bench = paper_of("DiffusionBench")
+    line = f"DiffusionBench {headline(bench)}"
+    assert problem(line, source_of(bench), (short_name(bench),)) is None
+
+
+@pytest.mark.parametrize("abstract", [
+    "With a block size of 16, Xeno improves accuracy by 3.2 points on GSM8K.",
+    "Xeno improves accuracy by 3.2 points on GSM8K with block size 16.",
+    "With block size 16, Xeno improves accuracy.",
+])
+def test_the_evidence_signal_never_calls_a_setting_a_gain(abstract):
+    reason = assess(extract_text(abstract, "abstract"), ("Xeno",)).reason
+    assert "16" not in reason, reason
+    assert ("accuracy gain of 3.2 points" in reason) == ("3.2" in abstract)
+
+
+@pytest.mark.parametrize("sentence, start, end, direction, misread", [
+    ("Xeno improves pass@1 on GSM8K from 64% to 76%.", "64%", "76%", "up",
+     "Xeno improves pass@1 by 64%."),
+    ("Xeno reduces FID (e.g., 9.38 \u21922.62 on SiT).", "9.38", "2.62", "down",
+     "Xeno brings an FID drop of 9.38."),
+    ("Xeno improves FID from 8.26 to 6.27 on SiT-XL/2, 32.39 to 26.69 on JiT-B/16.",
+     "32.39", "26.69", "down", "Xeno lowers FID by 32.39 on JiT-B/16."),
+    ("Xeno boosts semantic alignment (GenEval: 66.93 to 73.62).", "66.93", "73.62", "up",
+     "Xeno raises GenEval by 66.93."),
+    ("Xeno cuts the cost from 56 GPU training hours to 3.3 seconds.", "56", "3.3 seconds",
+     "down", None),
+])
+def test_every_pair_starts_at_the_baselines_level(sentence, start, end, direction, misread):
+    first = binding_of(sentence, start, ("Xeno",))
+    assert (first.subject, first.direction, first.confident) == ("baseline", "none", False)
+    assert binding_of(sentence, end, ("Xeno",)).direction == direction
+    if misread:
+        assert problem(misread, sentence, ("Xeno",)) is not None

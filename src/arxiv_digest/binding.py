@@ -11,14 +11,19 @@ Binding reads the number's clause (not the whole sentence) and decides:
 * ``quantity``: what it measures, in the source's words ("training FLOPs", "error", "FID");
 * ``direction``: ``up``, ``down`` or ``none`` — relative to that quantity, as the source
   states it ("200–800× larger error" is error up; "3.3× fewer training FLOPs" is FLOPs
-  down; "improves FID" is FID down);
+  down; "improves FID" is FID down, "improves energy efficiency" efficiency up: the head
+  noun decides). Only a change word that governs this number gives one; a number beside
+  its metric is a level ("achieving 91.9% PickScore": none), and so is the starting value
+  A of "from A to B", which is the baseline's;
 * ``subject``: ``method`` (the paper's own method), ``baseline`` (a compared or critiqued
   approach: "isotropic covariances suffer Ω(1/T)", "DSVI baseline of 0.017"), ``finding``
   (a fact about a phenomenon: "we find that DINOv2 exhibits 7.3× higher rank"), or None;
 * ``condition``: "at 50% sparsity", "on ImageNet 256×256".
 
 A binding is ``confident`` only when it is a result whose quantity is named and whose
-subject is known and whose direction is not contradicted next to the number. Only
+subject is known and whose direction is not contradicted next to the number — never a
+starting value, a change of a quantity ("moves FID 3.2× more": change in FID), a spread,
+or a correlation whose sentence does not say what it relates. Only
 confident bindings become highlights; the verifier compares the binding of each number
 in our text with its binding in the source. Everything reads bounded windows.
 """
@@ -29,15 +34,16 @@ import re
 from dataclasses import dataclass
 
 from arxiv_digest.binding_words import (
-    BASELINE_CUE, BASELINE_OBJECT, BOUND_THAN, BOUNDARY, DOWN, FINDING_CUE, LOWER_IS_BETTER,
-    METHOD_CUE, METRIC, NAME_AFTER, NAME_BEFORE, NOUN_CHANGE, SETTING_AFTER, SETTING_BEFORE,
-    SPEED, STOP, TIME_UNITS, UP, WORD, canonical_metric, quantity_words,
+    BASELINE_CUE, BASELINE_OBJECT, BOUND_THAN, BOUNDARY, CHANGE_NOUN, CHANGE_VERB, DOWN,
+    FINDING_CUE,
+    METHOD_CUE, METRIC, NAME_AFTER, NAME_BEFORE, NAMED_SETTING, NOUN_CHANGE, SETTING_AFTER,
+    SETTING_BEFORE,
+    SPEED, STOP, TIME_UNITS, UP, WORD, canonical_metric, change_direction, is_change_of,
+    quantity_words,
 )
+from arxiv_digest.claims import _CHANGED_BEFORE
 
-_STANDALONE_NUMBER = re.compile(r"(?<![\w\-.])\d[\d.,]*(?![\w\-])")
 WINDOW = 110                    # characters of clause read on either side of a number
-_IMPROVE = ("improve", "improves", "improved", "improving", "improvement", "improvements",
-            "better", "worse", "degrades", "degradation")
 
 
 @dataclass(frozen=True)
@@ -68,27 +74,186 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
     c_lo, c_hi = clause_of(sentence, start, end)
     before, after = sentence[c_lo:start], sentence[end:c_hi]
     number = sentence[start:end]
+    listed = False
+    if unit in _LIST_UNITS and not re.search(r"\bbetween\s*$", before):
+        before, after, listed = _in_list(before, after)
     metric = _metric_in_clause(before, after) or None
-    spelled = re.search(r"\bfrom\s+((?:\S+\s+){0,5}?\S*\d\S*(?:\s+[A-Za-z\-]+){0,3})\s+to\s*$",
-                        before[-80:])
-    if spelled and not comparison:
-        comparison = f"from {spelled.group(1)} to {number}"
+    bare = re.search(r"([\-+\u2212]?\d[\d.,]*\S*?)\s*(?:to|(\u2192|->|\u27f6))\s*$", before)
+    if bare and not (comparison or "").startswith("from") and (
+            bare.group(2) or _CHANGED_BEFORE.search(before, max(0, bare.start() - 60),
+                                                    bare.start())):
+        comparison = f"from {bare.group(1)} to {number}"     # "boosts X (GenEval: A to B)"
+    start_of = _starting_value(number, before, after, comparison)
+    if start_of:
+        comparison = start_of
+    else:
+        spelled = _SPELLED_PAIR.search(before[-110:])
+        if spelled and not (comparison or "").startswith("from"):
+            aside = spelled.group("aside").strip()
+            words = f" {aside}" if aside and not aside.startswith("(") else ""
+            comparison = f"from {spelled.group('a')}{words} to {number}"
     between = re.match(r"^\s*and\s+([\-\u2212]?\d[\d.,]*\S*)", after) \
         if re.search(r"\bbetween\s*$", before) else None
     if between and not comparison:
         comparison = f"between {number} and {between.group(1).rstrip('.,;')}"
     role = _role(number, before, after, unit, metric, comparison, kind)
     quantity, word = _quantity(number, before, after, metric, unit, role, kind)
-    direction = _direction(number, before, after, quantity, comparison, word)
-    subject = _subject(sentence[:start], before, after, comparison, names)
-    condition = _condition(before, after)
+    if quantity is None and role == "result":
+        quantity = _shared_quantity(before, metric, unit)
+    against = _compared_with(sentence, c_lo, start, names) if role in ("result", "other") \
+        and not start_of else None
+    if against is not None:
+        return against
+    if start_of:
+        direction, subject = "none", "baseline"     # the level before: the baseline's
+    else:
+        direction = _direction(number, before, after, quantity, comparison, word)
+        subject = _subject(sentence[:start], before, after, comparison, names)
+    condition = None if listed and re.search(r"\brespectively\b", sentence, re.I) else \
+        _condition(before, after)
+    relation = _relation(sentence, quantity)
+    named = re.search(r"\b(?:Pearson|Spearman|Kendall)(?:'s)?\s+(?:rank\s+)?correlation", before)
+    if relation and quantity == "correlation" and named:
+        quantity = named.group(0)                   # "Pearson correlation"
     confident = (role == "result" and quantity is not None and subject is not None
-                 and quantity != "p-value" and not _conflicting(before, after, word)
+                 and quantity != "p-value" and not start_of and relation is not False
+                 and not _UNCERTAINTY.search(before) and not number.startswith("\u00b1")
+                 and not is_change_of(quantity) and bool(quantity_words(quantity))
+                 and not _conflicting(before, after, word)
                  and _sure(number, sentence[:start], after, quantity, direction, subject,
                            comparison, unit, names))
-    phrase = _phrase(_qualified(number, before), quantity, direction, word, comparison,
-                     condition, role)
+    if start_of and role == "result" and quantity:
+        phrase = f"starting {quantity} {_qualified(number, before)}"
+    else:
+        phrase = _phrase(_qualified(number, before), quantity, direction, word, comparison,
+                         condition, role, relation or None)
     return Binding(role, quantity, direction, subject, condition, confident, phrase)
+
+
+# "86.70 +/- 0.02%": a spread, never a headline.
+_UNCERTAINTY = re.compile(r"(?:\+/-|\u00b1|\\pm)\s*$")
+_QUALIFIER_WORDS = (r"(?:(?:up to|about|around|roughly|nearly|almost|approximately|only|just|"
+                    r"over|more than|less than)\s+)?")
+_PAIR_UNIT = r"(?:\s?(?:%|\u00d7|x|dB|points|pp|s|ms|seconds|steps|GB)(?![a-zA-Z]))?"
+_ASIDE = r"(?:\s*\([^()\d]{1,60}\)|(?:\s+(?!to\b)[A-Za-z][\w\-]*){1,3})?"
+_SPELLED_PAIR = re.compile(
+    r"\bfrom\s+" + _QUALIFIER_WORDS + r"(?P<a>[\-+\u2212]?\d[\d.,]*" + _PAIR_UNIT + r")"
+    r"(?P<aside>" + _ASIDE + r")\s*(?:to|\u2192|->|\u27f6)\s*$")
+_PAIR_REST = re.compile(r"^" + _ASIDE + r"\s*(?:to|\u2192|->|\u27f6)\s*[\-+\u2212]?\.?\d")
+
+
+def _shared_quantity(before: str, metric: str | None, unit: str | None) -> str | None:
+    """The quantity of an earlier pair the number's pair continues ("improving FID from
+    8.26 to 6.27 on SiT, 32.39 to 26.69 on JiT")."""
+    earlier = None
+    for earlier in re.finditer(r"\bfrom\s+[\-+\u2212]?\d[^;]{0,80}?\bto\s+[\-+\u2212]?\d",
+                               before):
+        pass
+    if earlier is None:
+        return None
+    return _quantity_before(before[:earlier.start()] + "from ", metric, unit)[0]
+
+
+def _compared_with(sentence: str, c_lo: int, start: int, names) -> Binding | None:
+    """A number the source compares another with ("0.8615 shape CLIP score (vs. 0.8450)",
+    "RMSE 0.716 vs. 0.764"): the baseline's level of the other number's quantity."""
+    before = sentence[c_lo:start]
+    cue = re.search(r"(?:\bvs\.?|\bversus|\bcompared (?:to|with))\s*$", before)
+    if not cue:
+        return None
+    other = None
+    for other in re.finditer(r"(?<![\w.\-/])[\-+\u2212]?\d[\d.,]*"
+                             r"(?:\s?(?:%|\u00d7|x|[KMB])(?![A-Za-z]))?", before[:cue.start()]):
+        pass
+    if other is None or other.end() < cue.start() - 60:
+        return None
+    head = bind(sentence, c_lo + other.start(), c_lo + other.end(), names=names)
+    if head.role != "result" or not head.quantity:
+        return None
+    number = sentence[start:start + len(sentence[start:].split()[0])].rstrip(".,;)")
+    return Binding("result", head.quantity, "none", "baseline", head.condition, False,
+                   f"{head.quantity} {number} (the baseline's)")
+
+
+_LIST_UNITS = ("%", "\u00d7", "dB", "points")
+_LIST_ITEM = (r"[\-+\u2212]?\d[\d.,]*\s?(?:%|\u00d7|x|dB|pp|points)(?![A-Za-z])"
+              r"(?:\s+(?:on|in|for|at)\s+[\w\-.]+(?:\s[A-Z0-9][\w\-.]*)?)?")
+_LIST_JOIN = r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|/)\s*"
+_LIST_BEFORE = re.compile(r"(?:(?<![\w.\-/])" + _LIST_ITEM + _LIST_JOIN + r")+$")
+_LIST_AFTER = re.compile(r"^(?:" + _LIST_JOIN + _LIST_ITEM.replace(
+    r"(?:\s+(?:on|in|for|at)", r"(?:(?=\s*,)\s+(?:on|in|for|at)") + r")+")
+
+
+def _in_list(before: str, after: str) -> tuple[str, str, bool]:
+    """For a number in a list of like numbers ("by up to 65%, 12%, and 24% on phones…",
+    "3.13x, 2.59x, and 1.67x DiT speedups"), the words before the list's first number
+    and after its last: what governs one governs them all."""
+    head = _LIST_BEFORE.search(before)
+    tail = _LIST_AFTER.match(after)
+    if not head and not tail:
+        return before, after, False
+    return (before[:head.start()] if head else before,
+            after[tail.end():] if tail else after, True)
+
+
+def _starting_value(number: str, before: str, after: str, comparison: str | None) -> str:
+    """The pair ("from A to B") when the number is its A — the level the change starts
+    from, whatever stands between A and "to" ("from 82.0% (best heuristic schedule) to
+    91.8%") — else ''. A bare "A to B" after a "from" pair is one too ("from 8.26 to 6.27
+    on SiT, 32.39 to 26.69 on JiT")."""
+    rest = _PAIR_REST.match(after)
+    if not rest:
+        return ""
+    written = re.match(r"^from\s+(\S+)", comparison or "")
+    if re.search(r"\bfrom\s+" + _QUALIFIER_WORDS + r"$", before, re.I) or re.match(
+            r"^\s*(?:\u2192|->|\u27f6)", after) or (
+            written and number_digits(written.group(1)) == number_digits(number)) or (
+            re.match(r"^\s*(?:to|\u2192|->)", after) and (re.search(
+                r"\bfrom\s+[\-+\u2212]?\d[^;]{0,80}?\bto\s+[\-+\u2212]?\d", before)
+                or _CHANGED_BEFORE.search(before[-60:]))):
+        if written:
+            return comparison
+        b = re.match(r"[\-+\u2212]?\.?\d[\d.,]*" + _PAIR_UNIT, after[rest.end() - 1:])
+        b_text = b.group(0).rstrip(".,") if b else "?"
+        return f"from {number} to {b_text}"
+    return ""
+
+
+def number_digits(text: str) -> str:
+    return re.sub(r"[^\d.]", "", text).strip(".")
+
+
+_RELATION = re.compile(r"\b(?:correlat\w*|similarit\w*|agreement|pearson|spearman|kendall)\b",
+                       re.I)
+_ARGUMENTS = re.compile(
+    r"\b(?:correlat\w*|similarit\w*|agreement)\s+(?:of\s+(?P<of>[A-Za-z][\w\-]*(?:\s+[\w\-]+)?)"
+    r"\s+)?(?:between\s+(?P<a>[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s+and\s+"
+    r"(?P<b>[A-Za-z][\w\-]*(?:\s+(?!across|on|in|for|with|at|is|are|was)[a-z][\w\-]*)?)|"
+    r"with\s+(?P<w>(?:the\s+)?[A-Za-z][\w\-]*(?:\s+(?!across|on|in|for|at|is|are|was)"
+    r"[a-z][\w\-]*)?))", re.I)
+_RELATED_OF = re.compile(r"\b(?P<of>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:shows?|has|have|"
+                         r"exhibits?)\s+(?:(?:no|a|an|only|weak|strong|high|low|little|"
+                         r"moderate)\s+)*correlation", re.I)
+
+
+def _relation(sentence: str, quantity: str | None):
+    """For a relation between two things (a correlation, a similarity, an agreement): what
+    it relates, as the sentence says it ("of method ranking between ImageNet and T2I
+    generation"), or False when the sentence does not say. None for other quantities."""
+    if not quantity or not _RELATION.search(quantity):
+        return None
+    found = _ARGUMENTS.search(sentence)
+    if not found:
+        return False
+    of = found.group("of")
+    if not of:
+        subject = _RELATED_OF.search(sentence)
+        of = subject.group("of") if subject and subject.group("of").split()[0].lower() not in (
+            "it", "this", "that", "which", "there") else None
+    text = f"of {of} " if of else ""
+    if found.group("a"):
+        return text + f"between {found.group('a')} and {found.group('b')}"
+    return text + f"with {found.group('w')}"
 
 
 def _sure(number, before, after, quantity, direction, subject, comparison, unit,
@@ -97,7 +262,8 @@ def _sure(number, before, after, quantity, direction, subject, comparison, unit,
     """Each part of the binding rests on words right beside the number: the quantity is
     named within a few words, a direction is stated next to it (a ratio always states
     one), and the paper speaks of itself in the clause (or reports a finding)."""
-    near = (before[-45:] + " " + after[:45]).lower()
+    reach = 110 if (comparison or "").startswith("from") else 45   # the pair's verb
+    near = (before[-reach:] + " " + after[:45]).lower()
     if quantity == "speed":
         named = bool(SPEED.search(near))
     else:
@@ -107,7 +273,8 @@ def _sure(number, before, after, quantity, direction, subject, comparison, unit,
     else:
         window = before[-50:] + " " + after[:30]
         stated = bool(comparison) or bool(UP.search(window) or DOWN.search(window)
-                                          or SPEED.search(near))
+                                          or CHANGE_VERB.search(window) or SPEED.search(near)
+                                          or _MARGIN.search(before[-90:]))
     if subject == "method":
         spoken = _last_own(before, names) is not None or bool(re.search(
             r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b", before, re.I))
@@ -149,10 +316,14 @@ def _role(number, before, after, unit, metric, comparison, kind) -> str:
         return "setting"                     # a resolution, "4-step", "4× upscaled"
     if re.search(r"\bp\s*[=<\u2264]\s*$", before[-6:]):
         return "result"                      # a p-value
-    moved = bool(UP.search(after[:16]) or DOWN.search(after[:16]) or DOWN.search(before[-16:])
-                 or NOUN_CHANGE.match(after))
-    if unit in ("parameters", "K", "M", "B", "steps") and not moved:
-        return "setting"
+    beside = bool(re.match(r"^\s*(?:lower|higher|fewer|more|less|larger|smaller|greater|"
+                           r"better|worse|faster|slower)\b", after, re.I)
+                  or DOWN.search(before[-16:]) or NOUN_CHANGE.match(after))
+    moved = beside or bool(_governing(number, before, after))   # a change word of its own
+    if unit in ("parameters", "K", "M", "B", "steps", "GPUs") and not beside:
+        return "setting"                     # a size, a step count, a number of GPUs
+    if NAMED_SETTING.search(before[-30:]) and not moved:
+        return "setting"                     # "block size of 16", "batch size 256"
     if SETTING_BEFORE.search(before[-30:]) and not moved and (
             SETTING_AFTER.match(after) or not (unit or metric)):
         return "setting"
@@ -164,7 +335,10 @@ def _role(number, before, after, unit, metric, comparison, kind) -> str:
 
 
 def _metric_attached(before: str) -> bool:
-    found = METRIC.search(before[-24:])
+    """A metric names the number right before it ("FID 2.0", "FID of 2.0")."""
+    found = None
+    for found in METRIC.finditer(before[-24:]):
+        pass
     return bool(found and re.match(r"\s*(?:of|=|:|is|to|at)?\s*[(~\u2248]?\s*$",
                                    before[-24:][found.end():]))
 
@@ -177,6 +351,8 @@ def _metric_in_clause(before: str, after: str) -> str:
         if not canonical_metric(match.group(1)) or (
                 len(match.group(1)) == 1 and not re.match(r"\s*[=:]", before[match.end():])):
             continue                         # "is" is not IS; a lone "r" is not Pearson's r
+        if re.search(r"\d\s?$|\d\S*\s*\(\s*[\w\-]*$", before[:match.start()]):
+            continue                         # "10 steps", "5.7% (I-AUROC)": another number's
         last = match
     if last is not None and not re.search(r"\d", before[last.end():]):
         return canonical_metric(last.group(1))
@@ -200,11 +376,21 @@ def _quantity(number, before, after, metric, unit, role, kind):
                     r"worse|faster|slower)\s+|(?:relative|absolute|average|mean|overall)\s+)?",
                     after, re.I)
     word = (lead.group(1) or "").lower()
-    if word in ("faster", "slower") or ((unit == "\u00d7" or number.endswith("times")) and
-                                        (SPEED.search(before[-40:]) or SPEED.match(after))):
+    since = re.split(r"\d", before[-40:])[-1]        # this number's speed word, not an earlier one
+    if word in ("faster", "slower") or ((unit == "\u00d7" or number.endswith("times")) and not word
+                                        and (SPEED.search(since) or SPEED.match(after))):
         return "speed", word if word in ("faster", "slower") else ""
     rest = re.sub(r"^\s*(?:the\s+)?(?:baseline|original|teacher|reference)'s\s+", " ",
                   after[lead.end():], flags=re.I)
+    if word in ("smaller", "larger", "bigger") and _adverbial(rest):
+        return "size", word                        # "models up to 42% smaller than X"
+    aside = re.search(r"(?<![\w.])((?:[A-Za-z][\w\-]*\s+){0,1}[A-Za-z][\w\-]*)\s*\(\s*"
+                      + _QUALIFIER_WORDS + r"$", before)
+    if word in ("more", "less") and _adverbial(rest) and aside:
+        return aside.group(1), word                # "0.8M frames (6–13× less than …)"
+    if word in ("more", "less") and _adverbial(rest):
+        moved = _moved(before, metric)             # "moves FID 3.2× more (…) than"
+        return (f"change in {moved}" if moved else None), word
     change = NOUN_CHANGE.match(rest)
     if change:                                         # "44.1% decrease in LPIPS"
         return _head(change.group("q")), change.group("noun").lower()
@@ -217,36 +403,89 @@ def _quantity(number, before, after, metric, unit, role, kind):
     words = _words(rest)
     if words and not re.match(r"^\s*(?:of|in|on|to)\b", rest) and (
             unit in ("%", "\u00d7", "points", None) or word or kind == "bound"):
-        noun = words[-1].lower() if words[-1].lower() in ("loss", "drop", "gain", "reduction",
-                                                          "increase", "improvement") else ""
+        last = words[-1].lower()
+        last = last[:-1] if last.endswith("s") and last != "loss" else last
+        noun = last if last in ("loss", "drop", "gain", "reduction", "increase",
+                                "improvement") else ""
         kept = words[:-1] if noun else words
         if kept and (unit or word or kind == "bound" or noun):
             return _head(" ".join(kept)), word or noun
+    changed = _changed_noun(before)
+    if changed:
+        return changed                                 # "BD-rate reductions of 21.66% in PSNR"
     of = re.match(r"^\s*(?:of|in)\s+(?:the\s+)?((?:[\w\-]+\s){0,2}[\w\-]+)", after)
-    if of and unit in ("%", "points", "\u00d7") and of.group(1).split()[0].lower() not in STOP:
-        return _head(of.group(1)), word
+    if of and unit in ("%", "points", "\u00d7") and of.group(1).split()[0].lower() not in STOP \
+            and not of.group(1).split()[0].lower().endswith("ing"):
+        kept = []
+        for part in of.group(1).split():
+            if part.lower() in STOP or re.search(r"\d", part) and kept:
+                break
+            kept.append(part)
+        return _head(" ".join(kept)), word
     quantity, verb = _quantity_before(before, metric, unit)
     return quantity, word or verb
 
 
+def _adverbial(rest: str) -> bool:
+    """"more"/"less" modifies a verb, not a noun: nothing but "than", a parenthesis, a
+    preposition or the clause's end follows it ("moves FID 3.2× more (in feature space)
+    than …")."""
+    first = re.match(r"^\s*([A-Za-z][\w\-]*|\S)?", rest).group(1)
+    return first is None or not first[:1].isalpha() or first.lower() in STOP
+
+
+def _moved(before: str, metric: str | None) -> str | None:
+    """What a verb moves, when a ratio says how much more it moves it: the metric of the
+    clause, else the words between the verb and the number."""
+    if metric:
+        return metric
+    words = [w for w in re.findall(r"[A-Za-z][\w\-]*", before[-40:]) if w.lower() not in STOP]
+    return " ".join(words[-2:]) if words else None
+
+
+_SWINGS = r"(?:swings?|variations?|fluctuations?|changes?|shifts?)"
+
+
+def _changed_noun(before: str) -> tuple[str, str] | None:
+    """(quantity, change noun) when the number ends "X drops of up to", "BD-rate reductions
+    of"; a change of no stated way ("accuracy swings of up to 32 points") is a change in X,
+    with no direction."""
+    noun = re.search(r"\b((?:[A-Za-z][\w\-@]*\s){0,2}?[A-Za-z][\w\-@]*)\s+(" + CHANGE_NOUN
+                     + "|" + _SWINGS + r")\s+(?:of|by)\s+" + _QUALIFIER_WORDS + r"$",
+                     before[-80:], re.I)
+    if not noun or noun.group(1).split()[-1].lower() in STOP:
+        return None
+    words = noun.group(1).split()
+    kept = words[-2:] if len(words) > 1 and re.search(r"[A-Z\d\-]", words[-2]) else words[-1:]
+    if re.fullmatch(_SWINGS, noun.group(2), re.I):
+        return f"change in {' '.join(kept)}", ""
+    return " ".join(kept), noun.group(2).lower()
+
+
 def _quantity_before(before: str, metric: str | None, unit: str | None):
     """(quantity, verb) from the words before the number: "reduces the path KL to",
-    "improves accuracy on CIFAR-10 by", "FID of"."""
+    "improves accuracy on CIFAR-10 by", "FID of", "accuracy drops of up to"."""
     if _metric_attached(before) and metric:
         return metric, ""
+    changed = _changed_noun(before)
+    if changed:
+        return changed
     verb = re.search(r"\b(reduc\w*|improv\w*|increas\w*|boost\w*|lower\w*|decreas\w*|rais\w*|"
-                     r"cut\w*|drop\w*|gain\w*|speed\w*)\s+(?:the\s+|in\s+)?"
-                     r"((?:[\w\-]+\s){0,4}?[\w\-()]+)(?:\s+(?:over|against|relative to|compared "
-                     r"to)\s+[\w\-]+)?\s+(?:by|to|from\s+(?:\S+\s+){1,5}?to)\s*(?:up to\s+|"
+                     r"cut\w*|drop\w*|gain\w*|speed\w*|enhanc\w*)\s+(?:the\s+|in\s+)?"
+                     r"((?:[\w\-@]+\s){0,4}?[\w\-()@]+)(?:\s+(?:over|against|relative to|compared "
+                     r"to)\s+[\w\-]+)?\s+(?:by|to|from\s+(?:\S+\s+){1,5}?to|from)\s*(?:up to\s+|"
                      r"about\s+|over\s+|roughly\s+|nearly\s+|almost\s+|just\s+)?$",
-                     before[-90:], re.I)
+                     before[-100:], re.I)
     if verb:
-        head = re.split(r"\s(?:" + "|".join(sorted(STOP)) + r")\s", f" {verb.group(2)} ")[0]
+        object_ = re.sub(r"^(?:number|amount|count)\s+of\s+", "", verb.group(2), flags=re.I)
+        object_ = re.sub(r"\s+\w+ly$", "", object_)      # "inference time dramatically"
+        head = re.split(r"\s(?:" + "|".join(sorted(STOP)) + r")\s", f" {object_} ")[0]
         return _tail(head), verb.group(1).lower()
     if metric:
         return metric, ""
+    plain = re.sub(_QUALIFIER_WORDS + r"$", "", before[-40:], flags=re.I)   # not "up to"
     named = re.search(r"(?<![\w.])((?:[A-Za-z][\w\-]*\s){0,2}[A-Za-z][\w\-]*)\s*(?:of|=|:|is|to|\()\s*"
-                      r"[\u2265\u2264~\u2248<>]?\s*$", before[-40:])
+                      r"[\u2265\u2264~\u2248<>]?\s*$", plain)
     if named and named.group(1).split()[-1].lower() not in STOP:
         return _tail(named.group(1)), ""
     if unit in TIME_UNITS:
@@ -280,6 +519,13 @@ def _tail(phrase: str) -> str | None:
 # -- direction ------------------------------------------------------------------------------
 
 def _direction(number, before, after, quantity, comparison, word) -> str:
+    """Which way the number moves its quantity, from a change word that governs this very
+    number — a comparative right after it ("12% lower"), a change noun ("12% reduction
+    in", "drops of 18.9 points"), a verb whose phrase ends at it ("reduces FID by",
+    "improves accuracy from A to"), a win's margin ("outperforms X by") or the pair it
+    closes ("from A to B"). A number standing with its metric and no change word of its
+    own ("achieving 91.9% PickScore", "FID of 2.1") is a level: none. Words elsewhere in
+    the clause govern other numbers, never this one."""
     pair = re.match(r"^from\s+(-?[\d.,]+)(\D{0,40}?)\s*(?:\bto\b|\u2192|->)\s*(-?[\d.,]+)",
                     comparison or "")
     if pair and word and pair.group(2).strip():
@@ -292,15 +538,19 @@ def _direction(number, before, after, quantity, comparison, word) -> str:
         return "up" if b > a else "down" if b < a else "none"
     if quantity == "speed":
         return "down" if word == "slower" else "up"
+    if _REACHED.search(before[-90:]):
+        return "none"                        # "improves to 97.8%": the level reached
     if re.search(r"(?:\b(?:less|more|fewer|greater|no more|no less)\s+than|\bat (?:most|least)|"
                  r"\bunder|\bwithin|\bbelow|\babove|[\u2264\u2265<>])\s*(?:about\s+|~)?$",
                  before[-20:], re.I):
         return "none"                        # a bound on a level, not a change
     if word:
         return _from_word(word, quantity)
-    if re.search(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b[^,;]{0,60}\bby\s*"
-                 r"(?:up to\s+|about\s+|over\s+)?$", before[-90:], re.I):
-        return "up"
+    if _MARGIN.search(before[-90:]):
+        return _from_word("improves", quantity)   # a win's margin, the quantity's better way
+    governing = _governing(number, before, after)
+    if governing:
+        return _from_word(governing, quantity)
     if re.search(r"\b(?:requires?|uses?|needs?|costs?|with|consum\w*)\s+(?:only|just|merely)\s+"
                  r"(?:about\s+|around\s+|roughly\s+|~)?$", before[-40:], re.I) and \
             re.match(r"^\s*(?:of|the)\b", after):
@@ -309,40 +559,49 @@ def _direction(number, before, after, quantity, comparison, word) -> str:
     value = re.match(r"[\d.]+", number)
     if times and value and number.endswith(("\u00d7", "x", "times")):
         return "up" if float(value.group(0).rstrip(".") or 0) >= 1 else "down"
-    nearest = _nearest_cue(before[-45:], after[:30])
-    return _from_word(nearest, quantity) if nearest else "none"
+    return "none"
+
+
+_LEADING = _QUALIFIER_WORDS
+# A change verb whose phrase ends in "to": the number is the level reached, not the change.
+_REACHED = re.compile(r"(?:" + CHANGE_VERB.pattern + r")(?:(?!\bfrom\b|\bby\b)[^,;:\d]){0,60}?"
+                      r"(?<!\bup )\bto\s+" + _QUALIFIER_WORDS + r"$", re.I)
+# The margin of a win: "outperforms X by (an average of) up to", "outperforming HPSv3".
+_MARGIN = re.compile(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b(?:[^,;]{0,60}\bby"
+                     r"(?:\s+an?\s+(?:average|margin)\s+of)?|(?:\s+[A-Z][\w\-.+]*){1,3})\s*"
+                     + _QUALIFIER_WORDS + r"$", re.I)
+
+
+def _governing(number: str, before: str, after: str) -> str:
+    """The change word that governs this number, or ''."""
+    tail = before[-90:]
+    verbs = list(CHANGE_VERB.finditer(tail))
+    if verbs:
+        last = verbs[-1]
+        rest = tail[last.end():]
+        ratio = re.search(r"(?:%|\u00d7|x|dB|pp|points?|times)$", number)
+        if re.fullmatch(r"[^,;:\d]{0,60}?\b(?:by|to)\s+" + _LEADING, rest, re.I) or (
+                ratio and re.fullmatch(r"\s*(?:by\s+)?" + _LEADING, rest, re.I)):
+            return last.group(0)             # "reduces FID by", "cuts 40%", "saves up to"
+    noun_of = re.search(r"\b(" + CHANGE_NOUN + r")\s+(?:of|by)\s+" + _LEADING + r"$", tail, re.I)
+    if noun_of:
+        return noun_of.group(1)              # "drops of up to 18.9 points"
+    noun = re.match(r"^\s*(?:\)\s*|\([^()]{0,30}\)\s*)?(?:(?!(?:in|of|on|to|for|and|or|than|with|the|a)\b)"
+                    r"[A-Za-z][\w\-]*\s+){0,2}?(" + CHANGE_NOUN + r")\b", after, re.I)
+    if noun:
+        return noun.group(1)                 # "a 12% relative reduction", "65% energy savings"
+    if number.startswith("+"):
+        return "increase"                    # "+3.1 pp"
+    return ""
 
 
 def _from_word(word: str, quantity: str | None) -> str:
     word = word.lower()
-    if word in _IMPROVE or word in ("outperforms", "surpasses", "exceeds"):
-        better = word not in ("worse", "degrades", "degradation")
-        if word in ("outperforms", "surpasses", "exceeds"):
-            return "none"                    # a level that beats a baseline
-        if quantity and LOWER_IS_BETTER.search(quantity):
-            return "down" if better else "up"
-        return "up" if better else "down"
-    if UP.fullmatch(word) or word in ("gain", "increase", "improvement"):
+    if word in ("outperforms", "surpasses", "exceeds"):
+        return "none"                        # a level that beats a baseline
+    if word in ("gain", "gains", "increase"):
         return "up"
-    if DOWN.fullmatch(word) or word in ("drop", "reduction", "loss"):
-        return "down"
-    return "none"
-
-
-def _nearest_cue(before: str, after: str) -> str | None:
-    """The direction word closest to the number (before or after it), not reaching past
-    another number (its words are that number's)."""
-    before = _STANDALONE_NUMBER.split(before)[-1]
-    after = _STANDALONE_NUMBER.split(after)[0]
-    best, distance = None, 10 ** 6
-    for pattern in (UP, DOWN):
-        for match in pattern.finditer(before):
-            if len(before) - match.end() < distance:
-                best, distance = match.group(0), len(before) - match.end()
-        found = pattern.search(after)
-        if found and found.start() < distance:
-            best, distance = found.group(0), found.start()
-    return best
+    return change_direction(word, quantity)
 
 
 def _conflicting(before: str, after: str, word: str) -> bool:
@@ -356,8 +615,7 @@ def _conflicting(before: str, after: str, word: str) -> bool:
 # -- subject --------------------------------------------------------------------------------
 
 def _subject(head: str, before: str, after: str, comparison, names) -> str | None:
-    if re.search(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b[^,;]{0,60}\bby\s*"
-                 r"(?:up to\s+|about\s+|over\s+)?$", before[-90:], re.I):
+    if _MARGIN.search(before[-90:]):
         return "method"                      # the margin of a win
     local = re.split(r",|\band\b|;|\(", before)[-1]
     if BASELINE_OBJECT.search(local[-45:]) and not BOUND_THAN.search(local[-20:]) and not (
@@ -443,19 +701,25 @@ def _qualified(number: str, before: str) -> str:
     return f"{qualifier}{glue}{number}"
 
 
-def _phrase(number, quantity, direction, word, comparison, condition, role) -> str:
+def _phrase(number, quantity, direction, word, comparison, condition, role,
+            relation=None) -> str:
     """A short phrase that says what the source says about the number."""
     if role != "result" or not quantity:
         return number
+    if relation:                               # what a correlation relates, then its value
+        values = re.sub(r"^between (\S+) and (\S+)$", r"\1 to \2", comparison or "") or number
+        return f"{quantity} {relation}: {values}"
     if comparison and comparison.startswith("between "):
         text = f"{quantity} {comparison}"
-    elif comparison and re.match(r"^from\s+\S+\s*(?:to|\u2192)", comparison):
+    elif comparison and re.match(r"^from\s+\S+(?:\s+\S+){0,3}?\s*(?:to|\u2192)\s", comparison):
         text = f"{quantity} {comparison}"
     elif quantity == "speed":
         text = f"{number} {'slower' if direction == 'down' else 'faster'}"
-    elif re.fullmatch(r"speed-?ups?|acceleration", quantity, re.I):
+    elif re.search(r"(?:^|\s)(?:speed-?ups?|accelerations?)$", quantity, re.I):
         text = f"{number} {quantity}"          # "up to 4.14 speedup": the source's words
-    elif direction != "none" and number.endswith(("%", "\u00d7", "fold", "x")):
+    elif direction != "none" and number.endswith(("%", "\u00d7", "fold", "x", "times")):
+        if word == "less" and _COUNTED.search(quantity):
+            word = "fewer"                     # "6–13× fewer frames"
         comparative = word if word in ("lower", "higher", "fewer", "more", "less", "larger",
                                        "smaller", "greater") else _comparative(direction, quantity)
         text = f"{number} {comparative} {quantity}"
@@ -470,7 +734,14 @@ def _phrase(number, quantity, direction, word, comparison, condition, role) -> s
     return text
 
 
+_COUNTED = re.compile(r"\b(?:steps|parameters|params|flops|tokens|samples|evaluations|patches|"
+                      r"iterations|nfes|calls|queries|errors|primitives|gaussians|epochs|"
+                      r"operations|bits|bytes|frames|images|videos|examples|gpus)$", re.I)
+
+
 def _comparative(direction: str, quantity: str) -> str:
-    if re.search(r"s$|flops|params|parameters", quantity, re.I):
+    """"fewer"/"more" for things counted ("fewer training FLOPs"), else "lower"/"higher"
+    ("lower CRPS", "lower hallucination rates")."""
+    if _COUNTED.search(quantity):
         return {"up": "more", "down": "fewer"}.get(direction, "")
     return {"up": "higher", "down": "lower"}.get(direction, "")

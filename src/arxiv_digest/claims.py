@@ -26,7 +26,7 @@ METRICS = [
     "PSNR", "SSIM", "LPIPS", "DISTS", "NIQE", "MUSIQ", "GenEval", "VBench", "DPG-Bench",
     "T2I-CompBench", "HPSv2", "HPS", "ImageReward", "PickScore", "Aesthetic score", "FD-DINO",
     "FD_DINOv2", "precision", "recall", "accuracy", "top-1 accuracy", "top-1", "mIoU", "IoU",
-    "AP", "mAP", "AUC", "AUROC", "F1", "BLEU", "ROUGE", "METEOR", "CIDEr", "WER", "MOS",
+    "AP", "mAP", "AUC", "AUROC", "F1", "BLEU", "ROUGE", "METEOR", "CIDEr", "WER", "CER", "MOS",
     "GSM8K", "MATH", "MATH500", "HumanEval", "MBPP", "MMLU", "AIME", "perplexity", "NLL",
     "bits/dim", "BPD", "ELBO", "KL", "Wasserstein", "MSE", "MAE", "RMSE", "CRPS",
     "success rate", "win rate", "pass@1", "latency", "throughput", "speed-up", "speedup",
@@ -34,17 +34,20 @@ METRICS = [
     "sampling steps", "steps", "parameters", "params", "Chamfer distance", "F-score",
     "attack success rate", "ASR", "convergence", "training speed", "inference speed",
     "sampling speed", "generation speed", "correlation", "Spearman", "Pearson", "r", "R^2",
+    "cosine similarity",
 ]
 _METRIC_RE = re.compile(
     r"(?<![\w])(" + "|".join(re.escape(m) for m in sorted(METRICS, key=len, reverse=True))
     + r")(?![\w])", re.IGNORECASE)
 # Metrics whose short names are ordinary words: matched case-sensitively only.
-_CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS"}
+_CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS", "CER"}
 
-_NUMBER = (r"(?<![\w.\-/^_:])(?P<sign>[+\-\u2212\u00b1]\s?)?"
+# A number stands alone: not inside a name ("SiT-XL/2", "pass@1", "1:2"), except right
+# after a slash between two values ("79.1%/88.1%").
+_NUMBER = (r"(?:(?<=%/)|(?<![\w.\-/^_:@]))(?P<sign>[+\-\u2212\u00b1]\s?)?"
            r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
 _UNIT = (r"(?P<unit>\s?%|\s?(?:\u00d7|x(?![a-zA-Z]))|-fold|\s?times(?![a-zA-Z])|\s?dB(?![a-zA-Z])"
-         r"|\s?(?:pp|points?|pts)(?![a-zA-Z])"
+         r"|\s?(?:pp|(?:percentage )?points?|pts)(?![a-zA-Z])"
          r"|\s?[KMBT](?:-|\s)?(?:parameters?|params?)(?![a-zA-Z])|[KMB](?![a-zA-Z])"
          r"|\s?(?:GPU|TPU)[- ]?(?:hours?|days?)|\s?(?:GPU|TPU)s(?![a-zA-Z])"
          r"|(?:-|\s)?(?:sampling )?steps?(?![a-zA-Z])|\s?NFEs?(?![a-zA-Z])"
@@ -62,20 +65,39 @@ _REFERENCE_RE = re.compile(r"(?:Fig(?:ure)?s?\.?|Tab(?:le)?s?\.?|Sec(?:tion)?s?\
 _COUNT_NOUNS = re.compile(r"^\s*(?:[\w\-]+\s){0,2}(?:benchmarks?|datasets?|tasks?|models?|languages?|"
                           r"domains?|settings?|environments?|categories|classes|subjects?|"
                           r"baselines?|metrics?|prompts?|videos?|images?|samples?|scenes?|"
-                          r"participants?|users?|annotators?|hours?)\b", re.IGNORECASE)
+                          r"participants?|users?|annotators?|hours?|backbones?|architectures?|"
+                          r"families|splits?|runs?|robots?|devices?|modalities|cases?|problems?|"
+                          r"questions?|queries|episodes?|trials?|seeds?)\b", re.IGNORECASE)
 _BASELINE_RE = re.compile(
     r"(?:\bover|\bthan|\bvs\.?|\bversus|\bcompared (?:to|with)|\brelative to|\bagainst|"
     r"\boutperform(?:s|ing|ed)?|\bsurpass(?:es|ing|ed)?|\bbeat(?:s|ing)?|\bexceed(?:s|ing|ed)?)"
     r"\s+(?:the\s+)?(?:strong\s+|prior\s+|previous\s+|existing\s+)?(?:baselines?\s+)?"
     r"(?:such as\s+)?(?:like\s+)?"
     r"(?P<name>[A-Z][\w\-\.+]*(?:\s+(?:[A-Z0-9][\w\-\.+]*|of|and))?(?:\s+[A-Z0-9][\w\-\.+]*)?)")
-_FROM_TO_RE = re.compile(_NUMBER.replace("?P<sign>", "?P<s1>").replace("?P<num>", "?P<a>")
-                         + r"\s*(?:(?P<u1>%|\u00d7|dB|points|pp|s|ms|seconds|steps|GB)\s*)?(?:to|\u2192|->|\u27f6)\s*"
-                         + _NUMBER.replace("?P<sign>", "?P<s2>").replace("?P<num>", "?P<b>"))
-_RANGE_RE = re.compile(_NUMBER + r"\s?(?:-|\u2013|\u2014|to)\s?"
+# "from A to B": after "from", A may carry a few words or a parenthesis before "to"
+# ("from 82.0% (best heuristic schedule) to 91.8%", "from 56 GPU training hours to 3.3
+# seconds"); without "from" ("32.39 to 26.69"), A is followed by "to" directly.
+_FROM_TO_RE = re.compile(
+    r"(?P<from>\bfrom\s+(?:(?:about|around|roughly|nearly|only|just)\s+)?)?"
+    + _NUMBER.replace("?P<sign>", "?P<s1>").replace("?P<num>", "?P<a>")
+    + r"(?:\s?(?P<u1>%|\u00d7|x(?![a-zA-Z])|dB|points|pp|s|ms|seconds|steps|GB|MB|KB|TB|hours|min)"
+    r"(?![a-zA-Z]))?"
+    r"(?P<aside>(?(from)(?:\s*\([^()\d]{1,60}\)|(?:\s+(?!to\b)[A-Za-z][\w\-]*){1,3}))?)"
+    r"\s*(?:to|(?P<arrow>\u2192|->|\u27f6))\s*"
+    + _NUMBER.replace("?P<sign>", "?P<s2>").replace("?P<num>", "?P<b>"))
+_RANGE_RE = re.compile(_NUMBER + r"(?:\s?[\u00d7x%](?=\s?(?:-|\u2013|\u2014|to)\s?\d))?"
+                       r"\s?(?:-|\u2013|\u2014|to)\s?"
                        r"(?P<b>\d+(?:\.\d+)?)(?![:\d])" + _UNIT)
 _VS_NUMBER_RE = re.compile(r"(?:vs\.?|versus|compared (?:to|with)|relative to|against)\s*"
                            r"(?P<b>[\d.,]+\s?(?:%|\u00d7|[KMB])?)")
+
+# A verb that changes a quantity ("reduces FID by 12%", "improves accuracy to 91%").
+CHANGE_VERB = re.compile(
+    r"\b(?:reduc|decreas|increas|improv|boost|rais|lower|cut|drop|declin|fall|fell|gain|"
+    r"sav|shrink|shrank|grow|grew|rise|rising|rose|climb|jump|halv|doubl|accelerat|enhanc|"
+    r"degrad|narrow|widen|shorten|speed|lift|elevat|diminish|trim|slash|compress|worsen)\w*",
+    re.I)
+_CHANGED_BEFORE = re.compile(r"(?:" + CHANGE_VERB.pattern + r")[^\d;.]{0,50}$", re.I)
 
 _KIND_WORDS = [
     ("speedup", re.compile(r"faster|speed-?ups?|accelerat|throughput|\u00d7|-fold|times fewer", re.I)),
@@ -89,7 +111,8 @@ _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "Fig.", "Eq.", "approx.", "cf
 _TAIL = max(len(a) for a in _ABBREVIATIONS)   # enough of a sentence's end for either check
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z0-9(\[\"\u201c])|[.!?]$|[\u3002\uff01\uff1f]")
 _INITIAL_RE = re.compile(r"\b[A-Z]\.$")
-_AFTER_UNIT_RE = re.compile(r"\s?(%|\u00d7|dB|points|pp|seconds|s|ms|steps|GB)(?![a-zA-Z])")
+_AFTER_UNIT_RE = re.compile(r"\s?(%|\u00d7|dB|points|pp|seconds|s|ms|steps|GB|MB|KB|TB|hours|min)"
+                            r"(?![a-zA-Z])")
 # One run of white space before the optional bracket, so a long run cannot backtrack.
 _VS_NEAR_RE = re.compile(r"\s*(?:\(\s*)?(?:vs\.?|versus)\s*(?P<b>[\d.,]+\s?(?:%|\u00d7|[KMB])?)")
 _CANONICAL = {m.lower(): m for m in reversed(METRICS)}   # the first spelling listed wins
@@ -155,7 +178,7 @@ def _normalise_unit(raw: str | None, following: str) -> str | None:
         return "\u00d7"
     if low == "db":
         return "dB"
-    if low in ("pp", "point", "points", "pts"):
+    if low in ("pp", "point", "points", "pts", "percentage point", "percentage points"):
         return "points"
     if "param" in low or (unit in ("K", "M", "B") and re.match(r"\s*(?:-|\s)?param", following)):
         return "parameters"
@@ -285,22 +308,44 @@ def _bounds(s: _Sentence) -> None:
 
 
 def _from_to(s: _Sentence) -> None:
+    """Both ends of "from A to B": B with the pair as its comparison, and A (the starting
+    value) too, so that it is bound as what it is — the level before — and never read as
+    a change. A bare "A to B" is a pair only after a "from" pair in the same sentence
+    ("from 8.26 to 6.27 on SiT, 32.39 to 26.69 on JiT") or right after a change verb
+    ("boosts alignment (GenEval: 66.93 to 73.62)"), and "A → B" always is; other bare ones
+    ("1.4 to 3.5% mAP gains", "5× to 7×") are ranges."""
     sentence = s.text
+    paired = False
     for match in _FROM_TO_RE.finditer(sentence):
         if match.start() in s.taken:
             continue
+        if not match.group("from") and match.group("u1") in ("\u00d7", "x"):
+            continue                                  # "5× to 7× reduction": a range
         b_start, b_end = match.span("b")
         after = _AFTER_UNIT_RE.match(sentence, b_end)
         if after:
             b_end = after.end()
         unit = _normalise_unit(after.group(1) if after else match.group("u1"), "")
-        comparison = sentence[match.start():b_end]
-        if not comparison.lower().startswith("from"):
-            prefix = sentence[max(0, match.start() - 5):match.start()]
-            if "from" in prefix.lower():
-                comparison = "from " + comparison
+        a_unit = _normalise_unit(match.group("u1"), "") or (unit if not match.group("aside")
+                                                            else None)
+        a_start = match.start("s1") if match.group("s1") else match.start("a")
+        a_end = match.end("u1") if match.group("u1") else match.end("a")
+        a_text = sentence[a_start:a_end]
+        b_text = sentence[match.start("s2") if match.group("s2") else b_start:b_end]
+        aside = match.group("aside").strip()
+        if aside and not aside.startswith("("):
+            a_text += " " + aside                     # "56 GPU training hours"
+        # "boosts X (GenEval: A to B)": a change verb just before makes a bare pair one
+        pair = bool(match.group("from") or match.group("arrow")) or paired or bool(
+            _CHANGED_BEFORE.search(sentence, max(0, a_start - 60), a_start))
+        comparison = f"from {a_text} to {b_text}"
+        if pair and (a_unit or aside or s.metrics.near(a_start, a_end)):
+            s.add(a_start, a_end, _to_float(match.group("a")), a_unit, comparison.strip())
+        if not pair:
+            continue                                  # "1.4 to 3.5% mAP gains": a range
         s.add(b_start, b_end, _to_float(match.group("b")), unit, comparison.strip())
         s.taken.add(match.start(), b_end)
+        paired = paired or bool(match.group("from"))
 
 
 def _ranges(s: _Sentence) -> None:
@@ -333,7 +378,7 @@ def _number(s: _Sentence, match: re.Match) -> None:
     preceding = sentence[max(0, n_start - 14):n_start]
     if _REFERENCE_RE.search(preceding):
         return
-    if preceding.endswith("(") and sentence[n_end:n_end + 1] == ")":
+    if preceding.endswith("(") and sentence[n_end:n_end + 1] == ")" and unit is None:
         return   # an enumeration: (2)
     if unit is None and value is not None and 1900 <= value <= 2100 and "." not in number:
         return   # a year
@@ -347,7 +392,8 @@ def _number(s: _Sentence, match: re.Match) -> None:
     comparison = _versus(sentence, n_end)
     kind = None
     if unit is None:
-        if _COUNT_NOUNS.match(following) and value is not None and 0 < value < 1000 and \
+        if _COUNT_NOUNS.match(sentence[n_end:n_end + 48]) and value is not None and \
+                0 < value < 1000 and \
                 value == int(value) and "." not in number:
             kind = "count"
         elif not s.metrics.near(n_start, n_end):

@@ -7,6 +7,11 @@ the cited source. Our text may say less than the source (no direction, no subjec
 something else: "200–800× speed-up" for a source's "200–800× larger error" fails on the
 quantity; "reduces FID by 12%" for a source's "increases FID by 12%" on the direction;
 "LGS reaches Ω(1/T)" for a barrier the source attributes to a baseline on the subject.
+A starting value ("from 82.0% to 91.8%") is the baseline's level, so "reaches 82.0% higher
+accuracy" fails on direction and subject; a number the source states as a level
+("achieving 91.9% PickScore") fails when our text gives it a direction; a ratio of how
+much more something moves ("moves FID 3.2× more") is a change in that quantity, never the
+quantity itself ("3.2× more FID").
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import re
 from functools import lru_cache
 
 from arxiv_digest.binding import Binding, bind_claim, same_quantity
-from arxiv_digest.binding_words import quantity_words
+from arxiv_digest.binding_words import is_change_of, quantity_words
 from arxiv_digest.claims import extract_text
 
 _OWN = {"method", "finding"}
@@ -49,6 +54,9 @@ def compatible(ours: Binding, our_unit, theirs: Binding, their_sentence: str,
         return False                       # "3.3× fewer FLOPs" is not "FLOPs 3.3"
     if theirs.direction != "none" and ours.direction == "none" and our_unit in _CHANGE_UNITS:
         return False                       # a change ("drops of 18.9 points") shown as a level
+    if ours.quantity and theirs.quantity and is_change_of(ours.quantity) != is_change_of(
+            theirs.quantity):
+        return False                       # "3.2× more FID" for "moves FID 3.2× more"
     if ours.quantity and theirs.quantity and not same_quantity(ours.quantity, theirs.quantity):
         if not quantity_words(ours.quantity) <= quantity_words(their_sentence):
             return False
