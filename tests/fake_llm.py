@@ -24,7 +24,7 @@ def _kind(body: dict) -> str:
         return "translate"
     if 'Reply with {"ok": "yes"}' in text:
         return "probe"
-    if "Write the digest sections" in text:
+    if "Write what a reader of the digest sees" in text:
         return "pick"
     return "day"
 
@@ -44,10 +44,17 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", text) if s.strip()]
 
 
+def _data(user: str, key: str) -> str:
+    found = re.search(rf"^{re.escape(key)}: (.*)$", user, re.M)
+    return found.group(1) if found else ""
+
+
 def honest_pick(body: dict) -> dict:
+    """An honest reply from the request's own data: the abstract's sentences, no number
+    of its own, the suggested name."""
     user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-    name = re.search(r"paper called (.+?), using only", user).group(1)
-    abstract = re.search(r"^abstract: (.*)$", user, re.M).group(1)
+    name = _data(user, "suggested short name")
+    abstract = _data(user, "abstract")
     if abstract.strip() == "(empty)":
         abstract = f"{name} is known only by its title at announcement, with an empty abstract."
     sents = [s.replace("We ", "The authors ").replace(" we ", " the authors ")
@@ -55,6 +62,9 @@ def honest_pick(body: dict) -> dict:
     numbered = [s for s in sents if re.search(r"\d", s)]
     plain = [s for s in sents if s not in numbered]
     return {
+        "short_name": name, "headline": "",
+        "one_line": f"{name} is the subject of this paper.",
+        "area": "",
         "core_contribution": " ".join(plain[:2]) or sents[0],
         "key_insight": " ".join(plain[2:3]) or f"{name} explains its mechanism in the paper.",
         "results": " ".join(numbered[:2]) or "The abstract reports no numbers.",
@@ -65,13 +75,14 @@ def honest_pick(body: dict) -> dict:
 
 def honest_day(body: dict) -> dict:
     user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-    picks = re.findall(r"<<<DATA pick \[(\d+)\]>>>\nshort name: (.*)\nresearch area: (.*)\n"
-                       r"what it does: (.*)\nkey number: (.*)\n", user)
+    picks = [(_data(block, "short name"), _data(block, "headline result"))
+             for block in user.split("<<<DATA pick ")[1:]]
     lead = picks[0]
-    others = ", ".join(f"{p[1]} ({p[4]}) [{p[0]}]" for p in picks[1:])
+    number = f" with {lead[1]}" if lead[1] != "none" else ""
+    others = ", ".join(p[0] + (f" ({p[1]})" if p[1] != "none" else "") for p in picks[1:])
     return {
-        "dek": f"{lead[1]} leads with {lead[4]} [{lead[0]}]. Also notable: {others}.",
-        "reading_order": "Start with " + ", then ".join(p[1] for p in picks) + ".",
+        "dek": f"{lead[0]} leads{number}. Also notable: {others}.",
+        "reading_order": "Start with " + ", then ".join(p[0] for p in picks) + ".",
         "synthesis": "The picks share a concern with how diffusion models are built and "
                      "evaluated, and differ in how much evidence they bring.",
     }

@@ -100,7 +100,7 @@ def test_malformed_json_is_retried_once_then_falls_back(env, llm, tmp_path):
     picks = [r for r in llm.requests if r["kind"] == "pick"]
     assert len(picks) == 7             # 2 + 2 for the scripted picks, 1 for each other
     assert [r["subject"] for r in picks].count(f"pick:{TURBOSOLVE}") == 2
-    assert any("TurboSolve: all sections" in d for d in digest.verification.details)
+    assert any("TurboSolve: all of it" in d for d in digest.verification.details)
     assert any("offline text kept for" in d for d in digest.verification.details)
     assert digest.verification.fallbacks >= 2
     assert digest.dek and digest.reading_order     # the offline day-level text stands
@@ -181,8 +181,9 @@ def test_cache_is_keyed_by_model_and_request(env, llm, tmp_path):
     with Store(env.db_path) as store:
         backend = LLMBackend(env.llm, store)
         request = LLMRequest("pick:x", [{"role": "system", "content": "s"},
-                                        {"role": "user", "content": "Write the digest sections "
-                                         "for the paper called X, using only the DATA block.\n"
+                                        {"role": "user", "content": "Write what a reader of the "
+                                         "digest sees of the paper with arXiv id 2606.00001.\n"
+                                         "suggested short name: X\n"
                                          "abstract: We study X. It is 2x faster."}], PickProse)
         first = backend.run([request])[0]
         assert first.value is not None and not first.cached

@@ -38,23 +38,25 @@ RULES = (
 
 
 class PickProse(BaseModel):
+    """Every field is checked on its own by the writer, so none is refused here for its
+    length: one bad field falls back alone, not the whole reply."""
     model_config = ConfigDict(extra="forbid")
-    short_name: str = Field(min_length=1, max_length=60)
-    headline: str = Field(max_length=200)
-    one_line: str = Field(min_length=10, max_length=300)
-    area: str = Field(max_length=80)
-    core_contribution: str = Field(min_length=20, max_length=1500)
-    key_insight: str = Field(min_length=20, max_length=1500)
-    results: str = Field(min_length=10, max_length=1500)
-    limits: str = Field(max_length=1200)
-    why_read: str = Field(min_length=20, max_length=1000)
+    short_name: str = Field(max_length=2000)
+    headline: str = Field(max_length=2000)
+    one_line: str = Field(max_length=2000)
+    area: str = Field(max_length=2000)
+    core_contribution: str = Field(max_length=3000)
+    key_insight: str = Field(max_length=3000)
+    results: str = Field(max_length=3000)
+    limits: str = Field(max_length=3000)
+    why_read: str = Field(max_length=3000)
 
 
 class DayProse(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    dek: str = Field(min_length=20, max_length=1500)
-    reading_order: str = Field(min_length=20, max_length=1200)
-    synthesis: str = Field(max_length=1800)
+    dek: str = Field(max_length=3000)
+    reading_order: str = Field(max_length=3000)
+    synthesis: str = Field(max_length=3000)
 
 
 def schema(model: type[BaseModel]) -> dict:
