@@ -150,9 +150,10 @@ def day_messages(digest: Digest) -> tuple[list[dict], int]:
         ])
         screened += n
         lines.append(block)
+    day = f"{digest.date:%B} {digest.date.day}, {digest.date.year}"
     ask = (
-        f"Today's {len(digest.picks)} picks for a {digest.topic.lower()} digest are below, in "
-        "rank order, as the digest states them. Keys: dek (two to four sentences: the lead "
+        f"Today's {len(digest.picks)} picks for a {digest.topic.lower()} digest of {day} are "
+        "below, in rank order, as the digest states them. Keys: dek (two to four sentences: the lead "
         "pick and its headline result, then the other picks by short name, each with its "
         "headline result when it has one), reading_order (a recommendation by research area "
         "or reader profile, naming picks by short name), synthesis (two to four sentences: "
