@@ -5,7 +5,9 @@ Servers differ: OpenAI and vLLM take JSON-schema structured output; llama.cpp's 
 server takes only ``json_object`` (with a ``schema`` it turns into a grammar) and answers a
 JSON-schema request with HTTP 500; Ollama and LM Studio vary by version. A refusal is
 recognised whatever its status when the error names the reply format, or — for the first
-request to a server — when a JSON-schema request fails and a JSON-mode request does not.
+request to a server — when a JSON-schema request fails and a JSON-mode request does not,
+and the failure is not an overloaded server's (:func:`overloaded`: a 503, or a 500 that says
+no slot is free or the server is busy), nor one of a request sent alongside others.
 """
 
 from __future__ import annotations
@@ -56,6 +58,16 @@ def with_schema_in_prompt(messages: list[dict], mode: ReplyMode, schema: dict) -
 
 _NAMES_FORMAT = re.compile(r"response_format|json_schema|json_object|response format|"
                            r"structured output|grammar", re.I)
+
+
+_OVERLOADED = re.compile(r"slot|busy|overload|capacity|unavailable|too many|queue", re.I)
+
+
+def overloaded(exc: Exception) -> bool:
+    """Whether the server's error says it is too busy (a one-slot llama.cpp server's
+    "no slot available", a 503): about the load, never about the reply format."""
+    status, message = refusal(exc)
+    return status == 503 or (status == 500 and bool(_OVERLOADED.search(message)))
 
 
 def refusal(exc: Exception) -> tuple[int | None, str]:
