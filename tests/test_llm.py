@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -109,7 +110,8 @@ def test_malformed_json_is_retried_once_then_falls_back(env, llm, tmp_path):
 
 
 def test_timeouts_and_429s_never_fail_a_run(env, llm, tmp_path):
-    llm.script = {f"pick:{TURBOSOLVE}": ["timeout", "timeout"],   # the client's retry too
+    # Timeouts for the client's retry too, and again if it is sent again, alone.
+    llm.script = {f"pick:{TURBOSOLVE}": ["timeout"] * 4,
                   f"pick:{AUDITS}": ["429"], "day": "500"}
     llm.delay = 2.5
     result, texts = write(env, tmp_path)
@@ -438,7 +440,7 @@ def test_a_one_slot_server_refusing_concurrent_requests_gets_them_one_at_a_time(
     """llama.cpp's Python server has one slot; one that refuses what arrives while it is
     taken — with the client's own retry refused too — must still answer every request."""
     llm.slots = 1
-    llm.busy_until_refusals = env.llm.max_retries + 1
+    llm.busy_until = env.llm.max_retries + 1
     env = replace(env, llm=replace(env.llm, timeout=30.0))     # holds end by refusals
     result, _ = write(env, tmp_path)
     assert sum(llm.refusals.values()) >= 2                  # concurrent requests were refused
@@ -466,3 +468,48 @@ def test_a_server_that_says_its_slots_gets_no_more_requests_at_once(env, llm, tm
     assert result.usage.at_once == 1
     assert result.usage.at_once_reason == "the server serves 1 request at a time " \
                                           "(/props total_slots)"
+
+
+def test_a_one_slot_server_that_makes_requests_wait_gets_them_one_at_a_time(
+        env, llm, tmp_path):
+    """llama.cpp's Python server serves one request at a time and queues the others; under
+    load a queued request waits past the client's timeout. Those are sent again, alone."""
+    llm.slots, llm.queue = 1, True
+    llm.busy_until = 1                     # until a queued request's client gave up
+    env = replace(env, llm=replace(env.llm, timeout=2.0, max_retries=0))
+    result, _ = write(env, tmp_path)
+    assert sum(llm.abandoned.values()) >= 1                 # a request waited in vain
+    answered = {r["subject"] for r in llm.requests if r.get("status") == 200}
+    assert len(answered) == SUBJECTS
+    assert result.usage.notes == [] and result.digest.verification.fallbacks == 0
+    assert result.usage.at_once == 1 and result.usage.refused >= 1
+    assert result.usage.at_once_reason.startswith(
+        "requests sent alongside others got no answer within the 2 s timeout (the server "
+        "makes them wait for one another); the rest went one at a time; ")
+    assert re.search(r"; \d turned-away requests? sent again$", result.usage.at_once_reason)
+
+
+def test_a_500_naming_the_reply_format_is_not_retried_by_the_client(env, llm, tmp_path):
+    """llama.cpp's Python server refuses JSON-schema output with HTTP 500; the client
+    would retry a 500 (twice by default): a first run at concurrency 4 saw 12 of them."""
+    llm.schema_error = (500, LLAMA_CPP_500)
+    assert env.llm.max_retries == 1
+    result, _ = write(env, tmp_path)
+    refused = Counter(r["subject"] for r in llm.requests
+                      if (r["body"].get("response_format") or {}).get("type") == "json_schema")
+    assert refused and set(refused.values()) == {1}         # each refused once, not retried
+    assert result.usage.mode == "json_object+schema" and result.usage.notes == []
+
+
+def test_a_busy_server_is_not_taken_for_one_refusing_the_reply_format(env, llm, tmp_path):
+    """A first request answered 503 "server busy" (and again on the client's retry) is
+    about the load: even when the next format happens to be answered, nothing is learnt."""
+    llm.script = {"pick": "busy_twice"}
+    env = replace(env, llm=replace(env.llm, concurrency=1))
+    result, _ = write(env, tmp_path)
+    assert result.usage.mode == "json_schema" and result.usage.mode_reason == ""
+    assert {(r["body"].get("response_format") or {}).get("type")
+            for r in llm.requests} == {"json_schema"}
+    assert result.usage.failed == 5                         # the picks kept the offline text
+    with Store(env.db_path) as store:
+        assert store.llm_server(env.llm.base_url, env.llm.model) is None

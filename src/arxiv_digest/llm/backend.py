@@ -15,11 +15,16 @@ and the client's retries on 429/5xx.
 
 Replies are read here (:mod:`arxiv_digest.llm.protocol`), never more than
 ``MAX_REPLY_BYTES`` of them: a server answering with something other than a chat
-completion, or with too much, fails that request with one line saying what came. How many
-requests go at once adapts to the server: a llama.cpp server that says how many it serves
-(``/props``, ``total_slots``) gets no more; a server that refuses requests sent alongside
-others (HTTP 500/503, as a one-slot server does under load) gets the rest one at a time,
-and the refused ones are sent again, alone.
+completion, or with too much, fails that request with one line saying what came.
+
+How many requests go at once adapts to the server: a llama.cpp server that says how many
+it serves (``/props``, ``total_slots``) gets no more; a server that turns away requests
+sent alongside others — refuses them (HTTP 500/503) or makes them wait past the timeout,
+as a one-slot server that queues does under load — gets the rest one at a time, and the
+turned-away requests are sent again, alone (when the server has answered at least once).
+An HTTP 500 naming the reply format (llama.cpp's Python server refusing JSON-schema
+output) is final: the client does not retry it, so a first run against such a server
+costs one refused request per request in flight, not three.
 """
 
 from __future__ import annotations
@@ -37,7 +42,8 @@ from pydantic import BaseModel, ValidationError
 from arxiv_digest.config import LLMSettings
 from arxiv_digest.http import CappedTransport, ReplyTooLarge
 from arxiv_digest.llm.modes import (
-    ReplyMode, names_format, overloaded, refusal, response_format, with_schema_in_prompt,
+    ReplyMode, names_format, overloaded, refusal, response_format, text_names_format,
+    with_schema_in_prompt,
 )
 from arxiv_digest.llm.protocol import MAX_REPLY_BYTES, ChatReply, NotAChatCompletion, read_reply
 from arxiv_digest.llm.tokens import (
@@ -95,7 +101,7 @@ class Usage:
     counter: str = ""                  # how prompts were counted for the budget
     at_once: int = 0                   # requests sent at once, at most (at the end)
     at_once_reason: str = ""           # why fewer than [llm] concurrency
-    refused: int = 0                   # requests refused while others were in flight
+    refused: int = 0                   # requests turned away while others were in flight
 
     @property
     def total(self) -> int:
@@ -184,6 +190,7 @@ class LLMBackend:
         self._counter: TokenCounter | None = None
         self._gate = _Gate(settings.concurrency)
         self._slots_asked = False
+        self._answered = False              # a reply arrived this run: the server works
         self.usage.mode = self._mode.value
         if known.get("reason"):
             self.usage.mode_reason = f"{known['reason']} (remembered {known['checked_at'][:10]})"
@@ -203,7 +210,8 @@ class LLMBackend:
 
             # Every HTTP request counts, the client's own retries included; no reply,
             # an error page included, is read past the cap.
-            http = httpx.Client(event_hooks={"request": [self._sending]},
+            http = httpx.Client(event_hooks={"request": [self._sending],
+                                             "response": [self._final_refusal]},
                                 transport=CappedTransport(MAX_REPLY_BYTES))
             self._client = OpenAI(base_url=self.settings.base_url,
                                   api_key=self.settings.api_key or "not-needed",
@@ -216,6 +224,15 @@ class LLMBackend:
         result = getattr(self._local, "result", None)
         if result is not None:
             result.sent += 1
+
+    @staticmethod
+    def _final_refusal(response) -> None:
+        """A server error naming the reply format will not change: the client is told
+        not to retry it (it would otherwise send it twice more)."""
+        if response.status_code >= 500 and "x-should-retry" not in response.headers:
+            response.read()                 # an error body, capped by the transport
+            if text_names_format(response.text):
+                response.headers["x-should-retry"] = "false"
 
     def counter(self) -> TokenCounter:
         """How prompts are counted before sending (found once, then remembered)."""
@@ -271,9 +288,12 @@ class LLMBackend:
         self._learn_slots()
         with ThreadPoolExecutor(max_workers=self._gate.limit) as pool:
             answers = list(pool.map(lambda i: self._call(requests[i]), indices))
-        for n, (i, (result, ended)) in enumerate(zip(indices, answers)):
-            if ended == "refused":
-                answers[n] = self._call(requests[i], result)
+        again = [n for n, (_, ended) in enumerate(answers) if ended == "refused"]
+        if again and self._answered:      # the server works: what it turned away, alone
+            for n in again:
+                answers[n] = self._call(requests[indices[n]], answers[n][0])
+            self.usage.at_once_reason += (f"; {len(again)} turned-away request"
+                                          f"{'' if len(again) == 1 else 's'} sent again")
         return answers
 
     def _learn_slots(self) -> None:
@@ -302,15 +322,12 @@ class LLMBackend:
         return slots if isinstance(slots, int) and not isinstance(slots, bool) and \
             slots >= 1 else None
 
-    def _one_at_a_time(self, status: int | None, message: str) -> None:
-        """A request sent alongside others was refused: the rest go one at a time."""
+    def _one_at_a_time(self, why: str) -> None:
+        """A request sent alongside others was turned away: the rest go one at a time."""
         with self._lock:
             self.usage.refused += 1
             if self._gate.narrow(1):
-                self.usage.at_once_reason = (
-                    f"the server refused requests sent alongside others (HTTP {status}"
-                    + (f": {message[:80]}" if message else "") + "); the rest went one at a "
-                    "time and the refused ones were sent again")
+                self.usage.at_once_reason = f"{why}; the rest went one at a time"
 
     def _within_budget(self, requests: list[LLMRequest], pending: list[int],
                        results: list) -> list[int]:
@@ -396,6 +413,7 @@ class LLMBackend:
                 response = self._send(mode, request, messages)
                 with self._lock:
                     self._confirmed = self._confirmed or self._mode == mode
+                    self._answered = True
                 return response
             except openai.APIStatusError as exc:
                 status, message = refusal(exc)
@@ -411,6 +429,7 @@ class LLMBackend:
                     raise                     # not about the format, or cannot tell
                 # A first request failing for no stated reason: does the next format work?
                 response = self._send(mode.next(), request, messages)
+                self._answered = True
                 self._downgrade(mode, f"a request with {mode.label} failed (HTTP {status}: "
                                       f"{message}) and one with {mode.next().label} did not")
                 return response
@@ -435,7 +454,17 @@ class LLMBackend:
         for _ in range(2):
             try:
                 response = self._answer(request, messages, result)
-            except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            except openai.APITimeoutError:
+                result.error = (f"no answer within the {self.settings.timeout:g} s timeout "
+                                f"([llm] timeout)")
+                if self._crowded():
+                    self._one_at_a_time(
+                        f"requests sent alongside others got no answer within the "
+                        f"{self.settings.timeout:g} s timeout (the server makes them wait "
+                        f"for one another)")
+                    return result, "refused"
+                return result, "error"
+            except openai.APIConnectionError as exc:
                 result.error = f"no answer ({type(exc).__name__})"
                 return result, "error"
             except openai.APIStatusError as exc:
@@ -443,7 +472,9 @@ class LLMBackend:
                 result.error = (f"the server answered HTTP {status}"
                                 + (f" ({message[:80]})" if message else ""))
                 if status in (500, 503) and self._crowded():
-                    self._one_at_a_time(status, message)
+                    said = f"HTTP {status}" + (f": {message[:80]}" if message else "")
+                    self._one_at_a_time(f"the server refused requests sent alongside others "
+                                        f"({said})")
                     return result, "refused"
                 return result, "error"
             except (NotAChatCompletion, ReplyTooLarge) as exc:

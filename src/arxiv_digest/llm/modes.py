@@ -85,6 +85,11 @@ def refusal(exc: Exception) -> tuple[int | None, str]:
     return status, " ".join(first.split())[:160]
 
 
+def text_names_format(text: str) -> bool:
+    """Whether an error's text is about the reply format."""
+    return bool(_NAMES_FORMAT.search(text))
+
+
 def names_format(exc: Exception) -> bool:
     """Whether the server's error is about the reply format."""
     status, message = refusal(exc)
