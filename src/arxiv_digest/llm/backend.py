@@ -313,7 +313,8 @@ class LLMBackend:
         import openai
 
         try:
-            answer = self.client().with_options(max_retries=0).get(
+            answer = self.client().with_options(
+                max_retries=0, timeout=min(10.0, self.settings.timeout)).get(
                 server_root(self.settings.base_url) + "/props", cast_to=httpx.Response)
             slots = answer.json().get("total_slots")
         except (openai.OpenAIError, httpx.HTTPError, ReplyTooLarge, ValueError,
