@@ -5,17 +5,19 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import replace
 
 import pytest
 
+from arxiv_digest.cli import main
 from arxiv_digest.config import LLMSettings
 from arxiv_digest.llm.backend import LLMBackend, LLMRequest, parse_reply
 from arxiv_digest.llm.prompts import PickProse
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
-from fake_llm import INJECTION, FakeLLM
+from fake_llm import INJECTION, NO_SLOT, FakeLLM
 from test_digest import FIXTURE, _day, _paper
 
 TURBOSOLVE = "TurboSolve: Fourth-Order Solvers for Few-Step Diffusion Sampling"
@@ -108,7 +110,8 @@ def test_malformed_json_is_retried_once_then_falls_back(env, llm, tmp_path):
 
 
 def test_timeouts_and_429s_never_fail_a_run(env, llm, tmp_path):
-    llm.script = {f"pick:{TURBOSOLVE}": ["timeout", "timeout"],   # the client's retry too
+    # Timeouts for the client's retry too, and again if it is sent again, alone.
+    llm.script = {f"pick:{TURBOSOLVE}": ["timeout"] * 4,
                   f"pick:{AUDITS}": ["429"], "day": "500"}
     llm.delay = 2.5
     result, texts = write(env, tmp_path)
@@ -328,3 +331,186 @@ def test_llm_check_without_a_model_or_an_answer_says_what_to_do(settings, tmp_pa
                           env=process_env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "the server does not answer" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# -- replies that are no chat completion, replies past the cap -----------------------------
+
+ODD = {"html": "an HTML page", "invalid_json": "invalid JSON (Expecting",
+       "empty": "empty", "text_plain": "text/plain", "json_string": "a JSON string",
+       "json_list": "a JSON list"}
+
+
+@pytest.mark.parametrize("behaviour", sorted(ODD))
+def test_a_reply_that_is_no_chat_completion_keeps_the_offline_text_with_the_reason(
+        env, llm, tmp_path, behaviour):
+    llm.script = {f"pick:{TURBOSOLVE}": behaviour}
+    result, texts = write(env, tmp_path)
+    reason = f"HTTP 200 but the body is {ODD[behaviour]}"
+    kept = [d for d in result.digest.verification.details if d.startswith("offline text kept")]
+    assert len(kept) == 1 and kept[0].startswith(
+        "offline text kept for TurboSolve: all sections (" + reason), kept
+    assert kept[0].endswith(", not a chat completion)")
+    assert result.usage.failed == 1 and result.digest.verification.fallbacks == 1
+    # Not retried (it is not the model's answer), not cached: a re-run asks again.
+    assert [r["subject"] for r in llm.requests].count(f"pick:{TURBOSOLVE}") == 1
+    assert len(result.digest.picks) == 5 and all(texts.values())
+    again, _ = write(env, tmp_path)
+    assert again.usage.cached == 5 and again.usage.requests == 1
+
+
+def test_a_run_against_a_server_answering_html_writes_the_offline_digest(
+        env, llm, tmp_path, monkeypatch, capsys):
+    llm.script = {"pick": "html", "day": "html"}
+    monkeypatch.setenv("OPENAI_BASE_URL", llm.url)
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.setenv("ARXIV_DIGEST_MODEL", "test-model")
+    out = tmp_path / "cli"
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--writer", "llm", "--input", str(FIXTURE), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 0, err
+    assert "offline text kept for dek, reading order and synthesis (HTTP 200 but the body " \
+           "is an HTML page, not a chat completion)" in err
+    assert "6 failed (offline text used)" in err and "internal error" not in err
+    assert {p.suffix for p in out.iterdir()} == {".json", ".md", ".html"}
+
+
+def _check(llm, monkeypatch, capsys) -> tuple[int, str]:
+    monkeypatch.setenv("OPENAI_BASE_URL", llm.url)
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.setenv("ARXIV_DIGEST_MODEL", "test-model")
+    with pytest.raises(SystemExit) as exit_:
+        main(["llm", "check"])
+    return exit_.value.code, capsys.readouterr().err
+
+
+def test_llm_check_says_a_server_answering_html_does_not_speak_the_protocol(
+        settings, llm, monkeypatch, capsys):
+    llm.script = {"probe": "html"}
+    code, err = _check(llm, monkeypatch, capsys)
+    assert code == 1
+    assert "answers: no — HTTP 200 but the body is an HTML page, not a chat completion\n" in err
+    assert "error: the server does not speak the chat-completions protocol" in err
+    assert "accepted" not in err and "answers: yes" not in err and "Traceback" not in err
+    with Store(settings.db_path) as store:                # nothing learnt from it
+        assert store.llm_server(llm.url, "test-model") is None
+
+
+def test_a_reply_past_the_cap_is_not_read_further(env, llm, tmp_path):
+    """The endless reply sends more than the cap and then waits for ever: a client that
+    read it whole would time out; one that stops at the cap says so."""
+    llm.script = {f"pick:{TURBOSOLVE}": "endless"}
+    result, _ = write(env, tmp_path)
+    assert any(d == "offline text kept for TurboSolve: all sections (reply larger than 4 MB)"
+               for d in result.digest.verification.details), result.digest.verification.details
+    assert result.usage.failed == 1 and result.digest.verification.fallbacks == 1
+
+
+def test_parse_completion_names_what_came_instead():
+    from arxiv_digest.llm.protocol import NotAChatCompletion, parse_completion
+
+    good = b'{"choices": [{"message": {"content": "hi"}}], "usage": {"prompt_tokens": 3, ' \
+           b'"completion_tokens": 1}}'
+    reply = parse_completion(200, "application/json", good)
+    assert (reply.text, reply.prompt_tokens, reply.completion_tokens) == ("hi", 3, 1)
+    parts = b'{"choices": [{"message": {"content": [{"type": "text", "text": "a"}, ' \
+            b'{"type": "text", "text": "b"}]}}]}'
+    assert parse_completion(200, "text/plain", parts).text == "ab"
+    for content_type, body, what in [
+            ("application/json", b'{"error": {"message": "model  not\\nloaded"}}',
+             "an error (model not loaded)"),
+            ("application/json", b'{"object": "list", "data": []}',
+             "a JSON object without choices"),
+            ("application/json", b'{"choices": [{"text": "old completions API"}]}',
+             "a JSON object whose first choice holds no message"),
+            ("", b"<html><body>login</body></html>", "an HTML page"),
+            ("application/json", b"  \n", "empty"),
+            ("application/json", b"null", "JSON null")]:
+        with pytest.raises(NotAChatCompletion) as exc:
+            parse_completion(200, content_type, body)
+        assert str(exc.value) == f"HTTP 200 but the body is {what}, not a chat completion"
+
+
+# -- a server that serves few requests at once ---------------------------------------------
+
+SUBJECTS = 6                 # five picks and the day
+
+
+def test_a_one_slot_server_refusing_concurrent_requests_gets_them_one_at_a_time(
+        env, llm, tmp_path):
+    """llama.cpp's Python server has one slot; one that refuses what arrives while it is
+    taken — with the client's own retry refused too — must still answer every request."""
+    llm.slots = 1
+    llm.busy_until = env.llm.max_retries + 1
+    env = replace(env, llm=replace(env.llm, timeout=30.0))     # holds end by refusals
+    result, _ = write(env, tmp_path)
+    assert sum(llm.refusals.values()) >= 2                  # concurrent requests were refused
+    answered = {r["subject"] for r in llm.requests if r.get("status") == 200}
+    assert len(answered) == SUBJECTS
+    assert result.usage.notes == [] and result.digest.verification.fallbacks == 0
+    assert all("if this problem is yours" in p.sections["why_read"] for p in result.digest.picks)
+    assert result.usage.at_once == 1 and result.usage.refused >= 1
+    assert result.usage.at_once_reason.startswith(
+        f"the server refused requests sent alongside others (HTTP 500: {NO_SLOT}); the rest "
+        "went one at a time")
+    # Refusals for load teach nothing about reply formats.
+    assert result.usage.mode == "json_schema" and result.usage.mode_reason == ""
+    with Store(env.db_path) as store:
+        assert store.llm_server(env.llm.base_url, env.llm.model) is None
+
+
+def test_a_server_that_says_its_slots_gets_no_more_requests_at_once(env, llm, tmp_path):
+    llm.slots = 1
+    llm.advertise_slots = True
+    result, _ = write(env, tmp_path)
+    assert llm.other_requests == ["/props"]
+    assert llm.refusals == {}                               # never two at once
+    assert result.usage.failed == 0 and result.digest.verification.fallbacks == 0
+    assert result.usage.at_once == 1
+    assert result.usage.at_once_reason == "the server serves 1 request at a time " \
+                                          "(/props total_slots)"
+
+
+def test_a_one_slot_server_that_makes_requests_wait_gets_them_one_at_a_time(
+        env, llm, tmp_path):
+    """llama.cpp's Python server serves one request at a time and queues the others; under
+    load a queued request waits past the client's timeout. Those are sent again, alone."""
+    llm.slots, llm.queue = 1, True
+    llm.busy_until = 1                     # until a queued request's client gave up
+    env = replace(env, llm=replace(env.llm, timeout=2.0, max_retries=0))
+    result, _ = write(env, tmp_path)
+    assert sum(llm.abandoned.values()) >= 1                 # a request waited in vain
+    answered = {r["subject"] for r in llm.requests if r.get("status") == 200}
+    assert len(answered) == SUBJECTS
+    assert result.usage.notes == [] and result.digest.verification.fallbacks == 0
+    assert result.usage.at_once == 1 and result.usage.refused >= 1
+    assert result.usage.at_once_reason.startswith(
+        "requests sent alongside others got no answer within the 2 s timeout (the server "
+        "makes them wait for one another); the rest went one at a time; ")
+    assert re.search(r"; \d turned-away requests? sent again$", result.usage.at_once_reason)
+
+
+def test_a_500_naming_the_reply_format_is_not_retried_by_the_client(env, llm, tmp_path):
+    """llama.cpp's Python server refuses JSON-schema output with HTTP 500; the client
+    would retry a 500 (twice by default): a first run at concurrency 4 saw 12 of them."""
+    llm.schema_error = (500, LLAMA_CPP_500)
+    assert env.llm.max_retries == 1
+    result, _ = write(env, tmp_path)
+    refused = Counter(r["subject"] for r in llm.requests
+                      if (r["body"].get("response_format") or {}).get("type") == "json_schema")
+    assert refused and set(refused.values()) == {1}         # each refused once, not retried
+    assert result.usage.mode == "json_object+schema" and result.usage.notes == []
+
+
+def test_a_busy_server_is_not_taken_for_one_refusing_the_reply_format(env, llm, tmp_path):
+    """A first request answered 503 "server busy" (and again on the client's retry) is
+    about the load: even when the next format happens to be answered, nothing is learnt."""
+    llm.script = {"pick": "busy_twice"}
+    env = replace(env, llm=replace(env.llm, concurrency=1))
+    result, _ = write(env, tmp_path)
+    assert result.usage.mode == "json_schema" and result.usage.mode_reason == ""
+    assert {(r["body"].get("response_format") or {}).get("type")
+            for r in llm.requests} == {"json_schema"}
+    assert result.usage.failed == 5                         # the picks kept the offline text
+    with Store(env.db_path) as store:
+        assert store.llm_server(env.llm.base_url, env.llm.model) is None

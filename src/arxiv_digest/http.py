@@ -5,6 +5,10 @@ between requests to the same service (arXiv asks for 3 s on its API), timeouts,
 retries with exponential backoff on timeouts, dropped connections, 429 and 5xx
 (honouring ``Retry-After``), and an on-disk cache so a re-run downloads nothing.
 
+It also caps what a reply may weigh (:func:`read_capped`, :class:`CappedTransport`): a
+body past the cap is never read further, so a server answering with a huge page costs
+the cap, not the page.
+
 Time is injected (``clock`` and ``sleep``) so tests can check the policy without
 waiting for it.
 """
@@ -37,6 +41,14 @@ class HttpStatusError(NetworkError):
         super().__init__(message)
         self.status = status
         self.body = body
+
+
+class ReplyTooLarge(NetworkError):
+    """A reply body past the cap; nothing past the cap was read."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"reply larger than {limit / 2 ** 20:g} MB")
+        self.limit = limit
 
 
 @dataclass
@@ -234,6 +246,58 @@ class HttpClient:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The (decoded) body of a streamed response, read only up to ``limit`` bytes: a
+    longer one (declared or read) is closed there and raises :class:`ReplyTooLarge`."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        response.close()
+        raise ReplyTooLarge(limit)
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            response.close()
+            raise ReplyTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class _CappedStream(httpx.SyncByteStream):
+    def __init__(self, stream, limit: int):
+        self._stream = stream
+        self._limit = limit
+
+    def __iter__(self):
+        size = 0
+        for chunk in self._stream:
+            size += len(chunk)
+            if size > self._limit:
+                raise ReplyTooLarge(self._limit)
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class CappedTransport(httpx.BaseTransport):
+    """An HTTP transport whose responses stop at ``limit`` bytes on the wire: reading
+    past it raises :class:`ReplyTooLarge`, whoever reads (a client library included)."""
+
+    def __init__(self, limit: int, transport: httpx.BaseTransport | None = None):
+        self._limit = limit
+        self._transport = transport or httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self._transport.handle_request(request)
+        return httpx.Response(response.status_code, headers=response.headers,
+                              stream=_CappedStream(response.stream, self._limit),
+                              extensions=response.extensions)
+
+    def close(self) -> None:
+        self._transport.close()
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:

@@ -36,6 +36,11 @@ def llm_check(ctx, day, profile_name) -> None:
     say(f"server: {found.server}; model: {found.model}")
     if found.error is not None:
         raise NetworkError(f"the server does not answer: {found.error}")
+    if not found.answers and found.not_chat is not None:
+        say(f"answers: no — {found.not_chat}")
+        raise NetworkError("the server does not speak the chat-completions protocol: check "
+                           "OPENAI_BASE_URL (or [llm] base_url), the API's root, which for "
+                           "most servers ends in /v1")
     say(f"answers: {'yes' if found.answers else 'no'}"
         + (f" (first reply in {found.seconds:.1f} s)" if found.answers else ""))
     for mode, verdict in found.formats.items():

@@ -63,7 +63,9 @@ def _usage_line(u, settings) -> str:
             + (f"; {u.failed} failed (offline text used)" if u.failed else "")
             + f"\nreplies as {_mode_label(u.mode)}"
             + (f": {u.mode_reason}" if u.mode_reason else "")
-            + (f"; prompts counted by {u.counter}" if u.counter else ""))
+            + (f"; prompts counted by {u.counter}" if u.counter else "")
+            + (f"\n{u.at_once} request{'' if u.at_once == 1 else 's'} at a time: "
+               f"{u.at_once_reason}" if u.at_once_reason else ""))
 
 
 def _mode_label(mode: str) -> str:

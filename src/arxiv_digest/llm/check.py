@@ -1,5 +1,6 @@
 """``arxiv-digest llm check``: before any work, what the configured model server is, whether
-it answers, which reply formats it accepts, how prompts are counted, and what a digest
+it answers — with chat completions: a server answering 200 with an HTML page or anything
+else does not — which reply formats it accepts, how prompts are counted, and what a digest
 would cost. What it learns is remembered for the next run (the best format accepted, the
 tokenizer found)."""
 
@@ -12,7 +13,9 @@ from datetime import date
 from pydantic import BaseModel
 
 from arxiv_digest.config import Settings
+from arxiv_digest.http import ReplyTooLarge
 from arxiv_digest.llm.modes import ReplyMode, refusal
+from arxiv_digest.llm.protocol import NotAChatCompletion
 from arxiv_digest.store import Store
 
 
@@ -27,6 +30,7 @@ class ServerCheck:
     answers: bool = False
     seconds: float = 0.0
     error: str | None = None
+    not_chat: str | None = None        # what came instead of a chat completion, if so
     formats: dict[str, str] = field(default_factory=dict)    # mode -> "accepted" / why not
     mode: ReplyMode | None = None
     counter: str = ""
@@ -50,6 +54,10 @@ def check_server(settings: Settings, store: Store, profile=None, day: date | Non
         started = time.perf_counter()
         try:
             backend._send_once(mode, request, max_tokens=16)
+        except (NotAChatCompletion, ReplyTooLarge) as exc:
+            found.formats[mode.value] = f"not a chat completion ({exc})"
+            found.not_chat = found.not_chat or str(exc)
+            continue
         except Exception as exc:            # the openai client's errors, whatever they are
             status, message = refusal(exc)
             if status is None:

@@ -5,7 +5,9 @@ Servers differ: OpenAI and vLLM take JSON-schema structured output; llama.cpp's 
 server takes only ``json_object`` (with a ``schema`` it turns into a grammar) and answers a
 JSON-schema request with HTTP 500; Ollama and LM Studio vary by version. A refusal is
 recognised whatever its status when the error names the reply format, or — for the first
-request to a server — when a JSON-schema request fails and a JSON-mode request does not.
+request to a server — when a JSON-schema request fails and a JSON-mode request does not,
+and the failure is not an overloaded server's (:func:`overloaded`: a 503, or a 500 that says
+no slot is free or the server is busy), nor one of a request sent alongside others.
 """
 
 from __future__ import annotations
@@ -58,6 +60,16 @@ _NAMES_FORMAT = re.compile(r"response_format|json_schema|json_object|response fo
                            r"structured output|grammar", re.I)
 
 
+_OVERLOADED = re.compile(r"slot|busy|overload|capacity|unavailable|too many|queue", re.I)
+
+
+def overloaded(exc: Exception) -> bool:
+    """Whether the server's error says it is too busy (a one-slot llama.cpp server's
+    "no slot available", a 503): about the load, never about the reply format."""
+    status, message = refusal(exc)
+    return status == 503 or (status == 500 and bool(_OVERLOADED.search(message)))
+
+
 def refusal(exc: Exception) -> tuple[int | None, str]:
     """The status and a one-line message of a server's error answer."""
     status = getattr(exc, "status_code", None)
@@ -71,6 +83,11 @@ def refusal(exc: Exception) -> tuple[int | None, str]:
     message = message or str(getattr(exc, "message", "") or exc)
     first = str(message).strip().split("\n\n")[0]        # not a server's traceback
     return status, " ".join(first.split())[:160]
+
+
+def text_names_format(text: str) -> bool:
+    """Whether an error's text is about the reply format."""
+    return bool(_NAMES_FORMAT.search(text))
 
 
 def names_format(exc: Exception) -> bool:

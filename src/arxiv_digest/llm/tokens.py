@@ -35,7 +35,8 @@ def estimate(text: str) -> int:
 ESTIMATOR = TokenCounter(ESTIMATE, estimate)
 
 
-def _root(base_url: str) -> str:
+def server_root(base_url: str) -> str:
+    """The server's root: the base URL without its ``/v1``."""
     parts = urlsplit(base_url)
     path = parts.path.rstrip("/")
     if path.endswith("/v1"):
@@ -59,9 +60,11 @@ def server_counter(client, base_url: str | None, model: str, kind: str | None = 
     import httpx
     import openai
 
+    from arxiv_digest.http import ReplyTooLarge
+
     if not base_url:
         return None
-    root = _root(base_url)
+    root = server_root(base_url)
     for path, body, read in _server_endpoints(model):
         name = f"server {path}"
         if kind is not None and kind != name:
@@ -74,7 +77,8 @@ def server_counter(client, base_url: str | None, model: str, kind: str | None = 
         try:
             if count("token count probe") > 0:
                 return TokenCounter(name, count)
-        except (openai.OpenAIError, httpx.HTTPError, ValueError, KeyError, TypeError):
+        except (openai.OpenAIError, httpx.HTTPError, ReplyTooLarge, ValueError, KeyError,
+                TypeError):
             continue
     return None
 
