@@ -348,7 +348,7 @@ def test_a_reply_that_is_no_chat_completion_keeps_the_offline_text_with_the_reas
     reason = f"HTTP 200 but the body is {ODD[behaviour]}"
     kept = [d for d in result.digest.verification.details if d.startswith("offline text kept")]
     assert len(kept) == 1 and kept[0].startswith(
-        "offline text kept for TurboSolve: all sections (" + reason), kept
+        "offline text kept for TurboSolve: all of it (" + reason), kept
     assert kept[0].endswith(", not a chat completion)")
     assert result.usage.failed == 1 and result.digest.verification.fallbacks == 1
     # Not retried (it is not the model's answer), not cached: a re-run asks again.
@@ -401,7 +401,7 @@ def test_a_reply_past_the_cap_is_not_read_further(env, llm, tmp_path):
     read it whole would time out; one that stops at the cap says so."""
     llm.script = {f"pick:{TURBOSOLVE}": "endless"}
     result, _ = write(env, tmp_path)
-    assert any(d == "offline text kept for TurboSolve: all sections (reply larger than 4 MB)"
+    assert any(d == "offline text kept for TurboSolve: all of it (reply larger than 4 MB)"
                for d in result.digest.verification.details), result.digest.verification.details
     assert result.usage.failed == 1 and result.digest.verification.fallbacks == 1
 
