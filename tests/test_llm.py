@@ -514,3 +514,24 @@ def test_a_busy_server_is_not_taken_for_one_refusing_the_reply_format(env, llm, 
     assert result.usage.failed == 5                         # the picks kept the offline text
     with Store(env.db_path) as store:
         assert store.llm_server(env.llm.base_url, env.llm.model) is None
+
+
+def test_a_writer_that_declares_it_needs_a_model_is_checked_before_any_work(settings):
+    from arxiv_digest.errors import ConfigError, UsageError
+    from arxiv_digest.pipeline import check_model
+    from arxiv_digest.plugins import WRITERS
+
+    class Oracle:
+        name, needs_model = "oracle", True
+
+    WRITERS.load()
+    WRITERS.register("oracle")(Oracle)
+    try:
+        with pytest.raises(ConfigError, match="the oracle writer .* needs a model"):
+            check_model(settings, "oracle", None)
+        check_model(settings, "offline", None)                  # no model needed
+    finally:
+        WRITERS._items.pop("oracle")
+    with pytest.raises(UsageError, match="unknown writer 'nowhere'") as caught:
+        check_model(settings, "nowhere", None)
+    assert caught.value.exit_code == 2

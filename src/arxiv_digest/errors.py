@@ -21,6 +21,12 @@ class ConfigError(DigestError):
     """Configuration or user directory problem."""
 
 
+class UsageError(DigestError):
+    """The command was asked for something that does not exist (an unknown writer)."""
+
+    exit_code = EXIT_USAGE
+
+
 class InputError(DigestError):
     """A file or response could not be read (bad JSON, invalid XML, wrong format)."""
 

@@ -168,11 +168,19 @@ def _plan(store: Store, profile: Profile, selection: Selection, enrichment: dict
 
 def check_model(settings: Settings, writer: str, languages: list[str] | None,
                 client=None) -> None:
-    """Refuse, before any work, what needs a model when none is configured."""
+    """Refuse, before any work, an unknown writer, and what needs a model when none is
+    configured (a writer that declares ``needs_model``, or another language)."""
+    from arxiv_digest.errors import ConfigError, UsageError
+    from arxiv_digest.plugins import WRITERS
+
+    try:
+        needs = getattr(WRITERS.get(writer), "needs_model", False)
+    except ConfigError as exc:
+        raise UsageError(f"--writer: {exc}") from None
     if client is not None or settings.has_model:
         return
-    if writer == "llm":
-        raise model_missing("the llm writer (--writer llm)")
+    if needs:
+        raise model_missing(f"the {writer} writer (--writer {writer})")
     if languages:
         raise model_missing(f"an edition in another language (--lang {languages[0]})")
 
