@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from arxiv_digest.binding_words import (
     BASELINE_CUE, BASELINE_OBJECT, BOUND_THAN, BOUNDARY, CHANGE_NOUN, CHANGE_VERB, DOWN,
@@ -42,6 +43,7 @@ from arxiv_digest.binding_words import (
     quantity_words,
 )
 from arxiv_digest.claims import _CHANGED_BEFORE
+from arxiv_digest.memo import remembered_here
 
 WINDOW = 110                    # characters of clause read on either side of a number
 
@@ -284,11 +286,18 @@ def _sure(number, before, after, quantity, direction, subject, comparison, unit,
 
 
 def bind_claim(claim, names: tuple[str, ...] = ()) -> Binding:
-    """Bind a :class:`~arxiv_digest.claims.Claim` in its own sentence."""
+    """Bind a :class:`~arxiv_digest.claims.Claim` in its own sentence (remembered: the
+    writer, the highlight and the verifier ask for the same claims; a binding is frozen)."""
     offset = claim.number_start - claim.start
-    return bind(claim.sentence, offset, offset + (claim.number_end - claim.number_start),
-                unit=claim.unit, metric=claim.metric, comparison=claim.comparison,
-                kind=claim.kind, names=names)
+    return _bound(claim.sentence, offset, offset + (claim.number_end - claim.number_start),
+                  claim.unit, claim.metric, claim.comparison, claim.kind, tuple(names))
+
+
+@remembered_here
+@lru_cache(maxsize=8192)
+def _bound(sentence, start, end, unit, metric, comparison, kind, names) -> Binding:
+    return bind(sentence, start, end, unit=unit, metric=metric, comparison=comparison,
+                kind=kind, names=names)
 
 
 def same_quantity(a: str | None, b: str | None) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from arxiv_digest.binding_words import METRIC, canonical_metric
 from arxiv_digest.latex import latex_to_text
+from arxiv_digest.memo import remembered_here
 
 BENCHMARKS = [
     "ImageNet", "CIFAR-10", "CIFAR-100", "MS-COCO", "COCO", "LAION", "FFHQ", "CelebA-HQ",
@@ -57,6 +58,7 @@ class PaperFacts:
     families: set[str] = field(default_factory=set)
 
 
+@remembered_here
 @lru_cache(maxsize=20000)
 def facts_of(title: str, abstract: str) -> PaperFacts:
     """What the paper names (shared read-only: do not change the result)."""

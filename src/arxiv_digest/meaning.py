@@ -22,6 +22,7 @@ from functools import lru_cache
 from arxiv_digest.binding import Binding, bind_claim, same_quantity
 from arxiv_digest.binding_words import is_change_of, quantity_words
 from arxiv_digest.claims import extract_text
+from arxiv_digest.memo import remembered_here
 
 _OWN = {"method", "finding"}
 
@@ -34,6 +35,7 @@ def number_key(text: str) -> str:
 _CHANGE_UNITS = ("%", "\u00d7", "points")
 
 
+@remembered_here
 @lru_cache(maxsize=256)
 def source_bindings(text: str, names: tuple[str, ...]) -> dict[str, list[tuple]]:
     """Each number of a source text (by its digits): its binding, sentence and unit."""

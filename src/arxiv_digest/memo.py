@@ -16,6 +16,20 @@ from arxiv_digest.models import Paper
 
 T = TypeVar("T")
 LIMIT = 100_000          # entries per function before it starts afresh
+_FORGETTERS: list[Callable[[], None]] = []
+
+
+def remembered_here(cache):
+    """Register a cache (an ``lru_cache`` function, or anything with ``cache_clear``) so
+    :func:`clear` empties it too; returns it unchanged."""
+    _FORGETTERS.append(cache.cache_clear)
+    return cache
+
+
+def clear() -> None:
+    """Forget everything every registered cache holds (tests, benchmarks)."""
+    for forget in _FORGETTERS:
+        forget()
 
 
 def per_paper(fn: Callable[[Paper], T]) -> Callable[[Paper], T]:
@@ -36,9 +50,10 @@ def per_paper(fn: Callable[[Paper], T]) -> Callable[[Paper], T]:
         return list(found) if isinstance(found, list) else found
 
     remembered.forget = memory.clear
+    _FORGETTERS.append(memory.clear)
     return remembered
 
 
 def per_text(fn: Callable[[str], T]) -> Callable[[str], T]:
     """Remember ``fn(text)`` for a function of one string returning a string."""
-    return functools.lru_cache(maxsize=LIMIT)(fn)
+    return remembered_here(functools.lru_cache(maxsize=LIMIT)(fn))

@@ -22,8 +22,7 @@ from arxiv_digest.rank import Candidate, Ranking
 from arxiv_digest.signals.evidence import evidence_strength
 from arxiv_digest.review import peer_review
 from arxiv_digest.topics import Profile
-from arxiv_digest.topics.relevance import APPLICATION
-from arxiv_digest.topics.terms import tokens
+from arxiv_digest.topics.relevance import APPLICATION, paper_tokens
 
 
 @dataclass
@@ -67,7 +66,7 @@ def area_of(candidate: Candidate, profile: Profile) -> str:
     repeated ("training") does not outweigh specific ones ("membership inference")."""
     if candidate.relevance.tier == APPLICATION:
         return "applications"
-    title, abstract = tokens(candidate.paper.title), tokens(candidate.paper.abstract)
+    title, abstract = paper_tokens(candidate.paper)
     best, best_score = "other topics", (0.0, 0)
     for area, terms in profile.areas.items():
         found = terms.count(abstract)
