@@ -55,10 +55,11 @@ SELLING = re.compile(r"\b(?:outperform\w*|achiev\w*|improv\w*|state-of-the-art|s
 
 
 def with_marker(sentence: str, source: int) -> str:
-    """``'It works.'`` -> ``'It works [3].'``: the marker sits inside the sentence."""
+    """``'It works.'`` -> ``'It works [3].'``: the marker sits inside the sentence (also
+    before a full-width stop, which ends a sentence for the verifier too)."""
     body = sentence.rstrip()
     end = ""
-    while body and body[-1] in ".!?\u2026":
+    while body and body[-1] in ".!?\u2026\u3002\uff01\uff1f":
         end = body[-1] + end
         body = body[:-1]
     return f"{body} [{source}]{end or '.'}"
@@ -190,18 +191,21 @@ class PickWriter:
             if CONCESSION.search(s.text):
                 clause = _clause_with(s.text, CONCESSION)
                 if clause and 12 <= len(clause) <= 220 and not SELLING.search(clause):
-                    self.pick.claims.append(ClaimRef(clause, self.pick.source))
-                    return with_marker(f"The abstract notes: \u201c{clause}\u201d",
-                                       self.pick.source)
+                    return self._noted(f"The abstract notes: \u201c{clause}\u201d")
         for s in self.sentences:
             scale = SCALE.search(s.text) if s.role in ("result", "method") else None
             if scale:
                 phrase = _phrase_around(s.text, scale)
-                self.pick.claims.append(ClaimRef(phrase, self.pick.source))
-                return with_marker(f"Part of the evidence comes from a {scale.group(0)} setting "
-                                   f"(the abstract's words: \u201c{phrase}\u201d)",
-                                   self.pick.source)
+                return self._noted(f"Part of the evidence comes from a {scale.group(0)} "
+                                   f"setting (the abstract's words: \u201c{phrase}\u201d)")
         return ""
+
+    def _noted(self, sentence: str) -> str:
+        """Our sentence quoting the abstract, with its marker; its claim is the sentence as
+        written (marker included), as for every quoted sentence."""
+        text = with_marker(sentence, self.pick.source)
+        self.pick.claims.append(ClaimRef(text, self.pick.source))
+        return text
 
     def _derived(self) -> str:
         """What follows from the data: review status, code, how the case is made."""
