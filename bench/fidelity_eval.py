@@ -10,7 +10,8 @@
 * Short names (``data/labels/short-names.csv``): the paper's own name for its
   contribution, or ``-`` for none; accuracy.
 * Sentence roles (``data/labels/sentence-roles-{dev,heldout}.csv``): per-role precision
-  and recall of the role classifier.
+  and recall of the role classifier. Its model is fitted on the dev labels, so dev here
+  is how well it fits them; ``bench/roles_fit.py`` reports dev with each day left out.
 
 Dev splits were used while writing the methods; held-out splits were only measured.
 
@@ -245,8 +246,9 @@ def role_scores(papers: dict, split: str, verbose: bool) -> None:
             hits[ours] += ours == row["role"]
             confusion[(row["role"], ours)] += 1
     n = sum(gold.values())
+    fitted = " (the model is fitted on these)" if split == "dev" else ""
     print(f"{split:8} sentence roles: {n} labelled sentences matched ({stale} changed), "
-          f"accuracy {sum(hits.values()) / n:.3f}")
+          f"accuracy {sum(hits.values()) / n:.3f}{fitted}")
     for role in ROLES:
         if gold[role] or predicted[role]:
             p = hits[role] / predicted[role] if predicted[role] else 0.0

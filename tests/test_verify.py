@@ -93,3 +93,13 @@ def test_highlight_is_checked_against_its_paper():
     d.picks[0].highlight = "FID 1.23"
     verify(d, bank(d))
     assert d.picks[0].highlight == ""          # no number rather than a wrong one, never the title
+
+
+def test_a_quoted_sentence_ending_in_a_full_width_stop_keeps_its_marker_inside():
+    from arxiv_digest.writers.sections import with_marker
+
+    quoted = with_marker("该方法将 FID 从 9.67 降到 7.56。", 1)
+    assert quoted == "该方法将 FID 从 9.67 降到 7.56 [1]。"
+    report = Verification()
+    assert verify_text(quoted, bank(digest_with()), "results", report) == quoted
+    assert report.dropped == 0 and report.numbers == 2

@@ -2,12 +2,16 @@
 result, limitation, resource or other — so that each section of a digest draws only
 from its own roles (a URL is never an insight, a selling point never a limit).
 
-Roles are read from cues (who speaks — "we", "existing methods" —, what the verb does —
-propose, show, outperform, suffer —, numbers with metrics, links) and from position
-(abstracts open with background and close with results). Each rule is a weighted cue;
-the strongest role wins. Sentences that open on a reference ("This", "These", "It",
-"Such") are marked ``needs_antecedent``: a writer carries the sentence before, or
-leaves them out.
+Roles are read by a small fitted model (``roles_model.py``, parameters shipped in
+``fitted/roles.json``, refitted by ``bench/roles_fit.py`` from hand labels) from the
+sentence's place in the abstract, the cues below and the cues of its neighbours, its
+shape (numbers, a question, how it opens) and a few words. The cues are weighted
+patterns: who speaks — "we", "existing methods" —, what the verb does — propose, show,
+outperform, suffer —, numbers with metrics, links. ``rule_roles`` is the older reading
+from cues and position alone (the strongest role wins); the model takes its verdict as
+one more feature. A sentence with a link is always a resource. Sentences that open on a
+reference ("This", "These", "It", "Such") are marked ``needs_antecedent``: a writer
+carries the sentence before, or leaves them out.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ ROLES = ("background", "problem", "contribution", "method", "result", "limitatio
          "resource", "other")
 
 _I = re.I
+LINK = re.compile(r"https?://|github\.com|huggingface\.co|\bproject page\b", _I)
 CUES: dict[str, list[tuple[re.Pattern, float]]] = {
     "resource": [
-        (re.compile(r"https?://|github\.com|huggingface\.co|\bproject page\b", _I), 3.0),
+        (LINK, 3.0),
         (re.compile(r"\b(?:code|models?|weights|data(?:set)?s?|checkpoints?|implementation|"
                     r"benchmark)\b[^.]{0,60}\b(?:(?:is|are|will be) (?:publicly |made )?"
                     r"(?:available|released)|open[- ]source[sd]?)", _I), 2.5),
@@ -149,11 +154,11 @@ _ANTECEDENT = re.compile(
     r"paradigm|problem|issue|gap|limitation|challenge|observation|phenomenon|question|setting|"
     r"trend|practice|notion|idea|claim|hypothesis|conjecture|barrier|bottleneck|behaviou?r|"
     r"mismatch|tension|failure|weakness|insight|finding|effect|property|strategy|design)s?\b")
-_SEQUENCE = re.compile(r"^\s*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|finally|"
-                       r"specifically|concretely|additionally|moreover|furthermore|in addition|"
-                       r"we (?:further|also|additionally|then)|to (?:this end|enable|support|"
-                       r"facilitate|achieve|realize)|\(\w\)|\d\))\b", re.I)
-_WE = re.compile(r"\b(?:we|our|ours|us)\b", _I)
+SEQUENCE = re.compile(r"^\s*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|finally|"
+                      r"specifically|concretely|additionally|moreover|furthermore|in addition|"
+                      r"we (?:further|also|additionally|then)|to (?:this end|enable|support|"
+                      r"facilitate|achieve|realize)|\(\w\)|\d\))\b", re.I)
+WE = re.compile(r"\b(?:we|our|ours|us)\b", _I)
 
 
 @dataclass(frozen=True)
@@ -186,20 +191,37 @@ def classify(paper: Paper) -> list[RoledSentence]:
 
 
 def classify_sentences(texts: list[str]) -> list[str]:
+    """The role of each sentence of one abstract, in order (the fitted model)."""
+    from arxiv_digest.roles_model import shipped
+
+    return shipped().predict(texts)
+
+
+def cue_scores(text: str) -> dict[str, float]:
+    """Each role's cue weight in one sentence, before position is taken into account."""
+    return {role: sum(w for pattern, w in patterns if pattern.search(text))
+            for role, patterns in CUES.items()}
+
+
+def rule_roles(texts: list[str], cues: list[dict[str, float]] | None = None) -> list[str]:
+    """The roles read from cues and position alone: the strongest role of each sentence,
+    once a contribution has been stated leaning to method and result."""
+    cues = cues if cues is not None else [cue_scores(t) for t in texts]
     roles: list[str] = []
     seen_contribution = False
     for i, text in enumerate(texts):
-        role = _role_of(text, i, len(texts), seen_contribution, roles[-1] if roles else None)
+        found = scores(text, i, len(texts), seen_contribution, cues[i])
+        role = _strongest(found, roles[-1] if roles else None)
         seen_contribution = seen_contribution or role == "contribution"
         roles.append(role)
     return roles
 
 
-def scores(text: str, i: int, n: int, after_contribution: bool) -> dict[str, float]:
+def scores(text: str, i: int, n: int, after_contribution: bool,
+           cues: dict[str, float] | None = None) -> dict[str, float]:
     """Each role's evidence in one sentence (cue weights plus position)."""
-    found = {role: sum(w for pattern, w in patterns if pattern.search(text))
-             for role, patterns in CUES.items()}
-    speaks = bool(_WE.search(text))
+    found = dict(cues) if cues is not None else cue_scores(text)
+    speaks = bool(WE.search(text))
     position = i / max(n - 1, 1)
     if not speaks:
         found["background"] += 0.9 if i == 0 else 0.4 if i == 1 else 0.0
@@ -209,7 +231,7 @@ def scores(text: str, i: int, n: int, after_contribution: bool) -> dict[str, flo
         found["method"] += 0.5
         found["background"] *= 0.3
         found["problem"] *= 0.6
-        if _SEQUENCE.match(text):                # "Second, we introduce …": a part of it
+        if SEQUENCE.match(text):                # "Second, we introduce …": a part of it
             found["contribution"] *= 0.4
             found["method"] += 0.8
     else:
@@ -218,8 +240,7 @@ def scores(text: str, i: int, n: int, after_contribution: bool) -> dict[str, flo
     return found
 
 
-def _role_of(text: str, i: int, n: int, after_contribution: bool, previous: str | None) -> str:
-    found = scores(text, i, n, after_contribution)
+def _strongest(found: dict[str, float], previous: str | None) -> str:
     best = max(ROLES, key=lambda role: (found.get(role, 0.0), -ROLES.index(role)))
     if found.get(best, 0.0) <= 0.0:
         if previous in ("method", "result", "background", "problem"):

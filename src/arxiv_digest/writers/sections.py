@@ -43,7 +43,7 @@ AFFINITY = {
 MAX_LEAD = 2          # sentences of background kept before the paper speaks
 MAX_CORE = 5          # a longer core hands its last sentences to the key insight
 MAX_INSIGHT = 6       # the key insight ends after this many sentences
-MAX_RESULTS = 5       # the results section ends after this many sentences
+MAX_RESULTS = 6       # the results section ends after this many sentences
 ONE_LINE = 200        # a one-line contribution is at most this long
 
 CONTRIBUTES = re.compile(
@@ -166,10 +166,8 @@ class PickWriter:
         core, insight, results = _trim_lead(body[:i]), body[i:j], body[j:]
         if len(core) > MAX_CORE:
             core, insight = core[:MAX_CORE], core[MAX_CORE:] + insight
-        if len(insight) > MAX_INSIGHT:
-            insight = insight[:MAX_INSIGHT]
-            while results and _leans(results[0].text):
-                results = results[1:]        # it pointed into the sentences left out
+        if len(insight) > MAX_INSIGHT:      # the rest opens the results: no gap
+            insight, results = insight[:MAX_INSIGHT], insight[MAX_INSIGHT:] + results
         return {"core_contribution": core, "key_insight": insight,
                 "results": results[:MAX_RESULTS]}
 
@@ -237,12 +235,19 @@ class PickWriter:
             clause = self._concession()
             if clause:
                 clause = third_person(clause, self.pick.short_name)
-                parts.append(with_marker(f"The abstract concedes: \u201c{clause}\u201d",
-                                         self.pick.source))
+                parts.append(self._noted(f"The abstract concedes: \u201c{clause}\u201d"))
         scope = self._scope()
         if scope:
-            parts.append(scope)
+            parts.append(self._noted(scope))
         return " ".join(parts)
+
+    def _noted(self, sentence: str) -> str:
+        """Our sentence about the abstract, with its marker; its claim is the sentence as
+        written (marker included), as for every quoted sentence."""
+        text = sentence if sentence.rstrip(".").endswith("]") else with_marker(
+            sentence, self.pick.source)
+        self.pick.claims.append(ClaimRef(text, self.pick.source))
+        return text
 
     def _concession(self) -> str:
         for s in self.sentences:
@@ -253,7 +258,6 @@ class PickWriter:
                 continue
             clause = _clause_with(s.text, CONCESSION)
             if clause and 12 <= len(clause) <= 220:
-                self.pick.claims.append(ClaimRef(clause, self.pick.source))
                 return clause
         return ""
 
