@@ -28,7 +28,7 @@ from arxiv_digest.llm.screen import has_injection
 from arxiv_digest.meaning import number_key
 from arxiv_digest.rank import Candidate
 from arxiv_digest.roles import leans_back
-from arxiv_digest.verify import bank_for, verify_text
+from arxiv_digest.verify import bank_for, facts, verify_text
 from arxiv_digest.writers import DigestPlan, register
 from arxiv_digest.writers.offline import OfflineWriter, with_marker
 
@@ -236,8 +236,8 @@ class PickFields:
         bound = [bind_claim(c, (pick.short_name,)) for c in claims]
         if not any(b.role == "result" and b.quantity for b in bound):
             return False                          # a number with no quantity says nothing
-        results = pick.sections["results"]
-        return all(number_key(c.text) in number_key_text(results) for c in claims)
+        shown = {number_key(n) for n, _ in facts(pick.sections["results"])[0]}
+        return all(number_key(n) in shown for n, _ in facts(text)[0])
 
     def _one_line(self, proposed: str) -> str:
         line = " ".join(proposed.split()).strip()
@@ -249,10 +249,6 @@ class PickFields:
                               self.pick.source)
         self.report.details.extend(scratch.details)
         return line if checked.rstrip(".") == line.rstrip(".") else ""
-
-
-def number_key_text(text: str) -> set[str]:
-    return {number_key(c.text) for c in extract_text(text, "digest") if number_key(c.text)}
 
 
 def own_name(proposed: str, candidate: Candidate) -> str:
