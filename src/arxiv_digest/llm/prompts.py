@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arxiv_digest.digest import Digest, Pick
 from arxiv_digest.llm.screen import fence, neutralise
-from arxiv_digest.binding import bind_claim
 from arxiv_digest.rank import Candidate
 
 SYSTEM = (
@@ -25,15 +24,13 @@ SYSTEM = (
 
 # The rules the verifier enforces, stated as it checks them (one contract for both).
 RULES = (
-    "Rules (every sentence is checked against the DATA; one that breaks a rule is deleted): "
-    "(1) Every number you write appears in the DATA exactly as written there. "
-    "(2) A number keeps its meaning: the same quantity, the same direction, the same owner. "
-    "In 'from A to B' A is the baseline's starting value and B the paper's; a level "
-    "('reaches 85.6%') is not a change ('85.6% higher'); 'improves X by N' moves X in X's "
-    "own better direction; a baseline's number is never the paper's; a setting (steps, "
-    "block size, resolution, model size, sample count) is never a result. "
-    "(3) Name no venue, institution, person or link the DATA does not name. "
-    "(4) Refer to a paper by its short name. No citation markers, no Markdown."
+    "Rules (each sentence is checked against the DATA and deleted if it breaks one): "
+    "(1) every number appears in the DATA exactly as written; (2) a number keeps its "
+    "quantity, direction and owner: in 'from A to B' A is the baseline's, a level "
+    "('reaches 85.6%') is not a change ('85.6% higher'), 'improves X' moves X its better "
+    "way, a setting (steps, block size, resolution, model size) is never a result; "
+    "(3) no venue, institution, person or link the DATA does not name; (4) papers by "
+    "short name; no citation markers, no Markdown."
 )
 
 
@@ -76,23 +73,6 @@ def _block(label: str, lines: list[tuple[str, str]]) -> tuple[str, int]:
     return f"<<<DATA {label}>>>\n" + "\n".join(body) + "\n<<<END DATA>>>", screened
 
 
-def bound_numbers(candidate: Candidate, name: str) -> str:
-    """The abstract's result numbers as the binder reads them: a reading aid the model
-    checks against the abstract, not a source of its own."""
-    bound = []
-    for claim in candidate.claims:
-        if claim.kind == "count" or claim.field == "comment":
-            continue
-        b = bind_claim(claim, (name,))
-        if b.role != "result":
-            continue
-        bound.append(f"{claim.text} = {b.quantity or 'unnamed quantity'}"
-                     + (f", {b.direction}" if b.direction != "none" else ", a level")
-                     + (f", {b.subject}'s" if b.subject else "")
-                     + (f", {b.condition}" if b.condition else ""))
-    return "; ".join(bound)[:900] or "none"
-
-
 def pick_messages(pick: Pick, candidate: Candidate, areas: list[str]
                   ) -> tuple[list[dict], int]:
     """Stage one: everything a reader sees of one pick, from the paper's own data."""
@@ -104,30 +84,23 @@ def pick_messages(pick: Pick, candidate: Candidate, areas: list[str]
         ("categories", ", ".join(paper.categories)),
         ("comment", paper.comment or "none"),
         ("abstract", paper.abstract or "(empty)"),
-        ("numbers as a machine read them (number = quantity, direction, whose, condition)",
-         bound_numbers(candidate, pick.short_name)),
     ])
     ask = (
-        f"Write what a reader of the digest sees of the paper with arXiv id {pick.id}, "
-        "using only the DATA block. Keys: "
-        "short_name (the name the paper gives its method, model or benchmark, written as in "
-        "the title or abstract — the suggested one if it is right; else two to four words of "
-        "the title); "
-        "headline (the paper's single most telling result: one number from the abstract with "
-        "its quantity and direction, and the baseline or condition when the abstract gives "
-        "one, e.g. 'pass@1 on GSM8K from 64% to 76%'; empty if the abstract states no result "
-        "number of the paper's own); "
-        "one_line (one complete sentence, at most 25 words: what the paper contributes); "
-        f"area (exactly one of: {'; '.join(areas) or 'none'}; empty if none fits); "
-        "core_contribution (two or three sentences: the problem, then what the paper does); "
-        "key_insight (one to three sentences: the mechanism and why it works); "
-        "results (one to three sentences: the numbers with their quantity, direction, setting "
-        "and baseline; if the abstract has no number, its qualitative findings); "
-        "limits (one or two sentences: only what the abstract concedes or scopes, or what the "
-        "data shows, such as every result on one benchmark, synthetic data only, no baseline "
-        "named; empty if nothing; code and peer review are shown elsewhere); "
-        "why_read (one or two sentences: who should read it and what they take away). "
-        + RULES)
+        f"Write what a reader of the digest sees of the paper with arXiv id {pick.id}, from "
+        "the DATA block only. Keys: short_name (the paper's own name for its method, model "
+        "or benchmark as written in title or abstract — the suggested one if right — else "
+        "two to four title words); headline (its most telling result: one number with its "
+        "quantity, direction and baseline or condition as the abstract gives them, e.g. "
+        "'pass@1 on GSM8K from 64% to 76%'; empty if it states no result number of its "
+        "own); one_line (one sentence, at most 25 words: what it contributes); "
+        f"area (one of: {'; '.join(areas) or 'none'}; empty if none fits); "
+        "core_contribution (2-3 sentences: the problem, then what the paper does); "
+        "key_insight (1-3 sentences: the mechanism and why it works); results (1-3 "
+        "sentences: numbers with quantity, direction, setting and baseline; else the "
+        "qualitative findings); limits (1-2 sentences: only what the abstract concedes or "
+        "scopes, or what the data shows — one benchmark, synthetic only, no baseline; "
+        "empty if nothing; not code or peer review); why_read (1-2 sentences: who should "
+        "read it and what they take away). " + RULES)
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": f"{ask}\n\n{block}"}], screened
 
@@ -143,8 +116,8 @@ def day_messages(digest: Digest) -> tuple[list[dict], int]:
             ("research area", pick.area or "none given"),
             ("one line", _bare(pick.one_line)),
             ("headline result", _bare(pick.highlight) or "none"),
-            ("core contribution", _bare(pick.sections["core_contribution"])),
-            ("results", _bare(pick.sections["results"]) or "none"),
+            ("core contribution", _first(pick.sections["core_contribution"], 2)),
+            ("results", _first(pick.sections["results"], 2) or "none"),
             ("evidence (what was verified)", pick.evidence_reason),
             ("peer review", pick.peer_review.label),
         ])
@@ -153,19 +126,26 @@ def day_messages(digest: Digest) -> tuple[list[dict], int]:
     day = f"{digest.date:%B} {digest.date.day}, {digest.date.year}"
     ask = (
         f"Today's {len(digest.picks)} picks for a {digest.topic.lower()} digest of {day} are "
-        "below, in rank order, as the digest states them. Keys: dek (two to four sentences: the lead "
-        "pick and its headline result, then the other picks by short name, each with its "
-        "headline result when it has one), reading_order (a recommendation by research area "
-        "or reader profile, naming picks by short name), synthesis (two to four sentences: "
-        "what connects the picks and where they differ, from the data given; empty if "
-        "nothing connects them). Give each number with the pick it belongs to, as its "
-        "headline or results state it; add no other number. " + RULES)
+        "below, in rank order, as the digest states them. Keys: dek (2-4 sentences: the "
+        "lead pick and its headline result, then the others by short name, each with its "
+        "headline result if it has one), reading_order (by research area or reader, naming "
+        "picks by short name), synthesis (2-4 sentences: what connects the picks and where "
+        "they differ; empty if nothing does). Give each number with its pick, as its "
+        "headline or results state it; no other number. " + RULES)
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": ask + "\n\n" + "\n".join(lines)}], screened
 
 
 def _bare(text: str) -> str:
     return re.sub(r"\s*\[\d+\]", "", text or "").strip()
+
+
+def _first(text: str, n: int) -> str:
+    """The first ``n`` sentences of a verified section, without markers."""
+    from arxiv_digest.claims import sentences
+
+    bare = _bare(text)
+    return " ".join(bare[a:b].strip() for a, b in sentences(bare)[:n])
 
 
 TRANSLATE_SYSTEM = (
