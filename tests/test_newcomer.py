@@ -84,8 +84,13 @@ def test_rank_fits_80_columns_with_reasons(home, day_file):
     assert "2606.24888" in proc.stdout
     assert "–" not in proc.stdout                        # no empty enrichment columns
     assert "advances diffusion" in proc.stdout          # the relevance signal's reason
+    rows = [line for line in lines if "2606." in line]
+    assert len(rows) == 8                                # one line per paper, no wrapping
+    assert "\u2605 the digest's picks" in proc.stdout and "passed over" in proc.stdout
     wide = run("rank", "--top", "8", "--wide", home=home).stdout
     assert "code" in wide and "commun" not in wide        # signals with no data left out
+    header = next(line for line in wide.splitlines() if " id " in line)
+    assert "releva\u2026" in header and "releva " not in header   # cut with an ellipsis
 
 
 def test_other_languages_need_a_model_and_say_so_first(home, day_file, tmp_path):

@@ -27,21 +27,28 @@ def explain_paper(settings: Settings, store: Store, profile: Profile, raw_id: st
         if candidate.paper.id != paper_id:
             continue
         paper = candidate.paper
-        lines.append(f"{paper.id}v{paper.version} — {candidate.short_name}: {paper.title}")
+        title = " ".join(paper.title.split())
+        named = title if title.startswith(candidate.short_name) else \
+            f"{candidate.short_name}: {title}"             # the title names it already
+        lines.append(f"{paper.id}v{paper.version} — {named}")
         lines.append(f"rank {candidate.rank} of {ranking.pool} on-topic papers "
                      f"({profile.name}, {ranking.date}); score {candidate.score:.3f}")
         lines.append(selection.status(paper.id))
         if candidate.news:
             lines.append(f"replacement with news: {candidate.news}")
         total = sum(w for n, w in profile.weights.items() if candidate.signals.get(n))
+        width = max((len(n) for n in profile.weights if candidate.signals.get(n)), default=0)
+        missing = []
         for name, weight in profile.weights.items():
             value = candidate.signals.get(name)
             if value is None:
-                lines.append(f"  {name:<10} —     (no data; left out of the average)")
+                missing.append(name)
                 continue
             share = weight * value.value / total if total else 0.0
-            lines.append(f"  {name:<10} {value.value:.2f} × weight {weight:.2f} "
+            lines.append(f"  {name:<{width}}  {value.value:.2f} × weight {weight:.2f} "
                          f"-> {share:.3f}  {value.reason}")
+        if missing:
+            lines.append(f"  no data, left out of the average: {', '.join(missing)}")
         assert abs(combine(candidate.signals, profile.weights) - candidate.score) < 1e-9
         if candidate.rank > 1:
             above = ranking.candidates[candidate.rank - 2]

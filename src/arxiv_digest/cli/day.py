@@ -12,7 +12,9 @@ from arxiv_digest.cli.base import (
     categories_option, cli, inputs_option, load_profile_named, notifier, parse_date,
     profile_option, progress_bar, quiet_option, say, settings_of, wait_option, writing,
 )
-from arxiv_digest.cli.show import print_report, print_run, print_table, rank_table
+from arxiv_digest.cli.show import (
+    print_report, print_run, print_table, rank_table, table_width,
+)
 from arxiv_digest.errors import EXIT_ERROR, DigestError
 
 
@@ -118,7 +120,8 @@ def rank(ctx, day, inputs, profile_name, top, wide, as_json, wait) -> None:
     if as_json:
         click.echo(json.dumps(selection.to_json(top), indent=2, ensure_ascii=False))
         return
-    print_table(rank_table(selection, profile, top, wide))
+    width = table_width(wide)
+    print_table(rank_table(selection, profile, top, wide, width), width)
 
 
 @cli.command()
@@ -263,7 +266,7 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
         for report in item.result.reports:
             print_report(report, quiet)
         if not quiet:
-            print_run(item.result, settings)
+            print_run(item.result, settings, item.profile if several else None)
     if broken or (failed and len(failed) == len(runs)):
         raise DigestError(f"no profile's digest was written ({len(failed)} failed)"
                           if len(failed) == len(runs) else

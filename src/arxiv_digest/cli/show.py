@@ -26,12 +26,17 @@ def print_report(report: IngestReport, quiet: bool) -> None:
         f"{'; '.join(parts)}{skipped}{kept}", quiet)
 
 
-def print_run(result, settings) -> None:
-    """The picks, the verification, the model's usage, what was written."""
+def print_run(result, settings, profile: str | None = None) -> None:
+    """The results on stdout — the picks and the files written — and the diagnostics on
+    stderr: what verification dropped, the model's usage, enrichment that failed.
+    ``profile`` heads the block when several profiles print theirs."""
+    import click
+
     d = result.digest
-    say(d.title)
+    click.echo(f"{profile}: {d.title}" if profile else d.title)
     for pick in d.picks:
-        say(f"  {pick.rank}. {pick.short_name} ({pick.id}) — {pick.highlight}")
+        line = f"  {pick.rank}. {pick.short_name} ({pick.id})"
+        click.echo(f"{line} — {pick.highlight}" if pick.highlight else line)
     v = d.verification
     say(f"verification: {v.checked} facts checked, {v.dropped} sentences dropped"
         + (f", {v.fallbacks} sections replaced" if v.fallbacks else "")
@@ -47,7 +52,7 @@ def print_run(result, settings) -> None:
     for lang, kept in result.editions.items():
         say(f"edition {lang}: {len(kept)} field(s) kept in English")
     for path in result.paths:
-        say(f"wrote {path}")
+        click.echo(f"wrote {path}")
 
 
 def _usage_line(u, settings) -> str:
@@ -83,43 +88,64 @@ def strongest_reasons(candidate, weights: dict[str, float], n: int = 2) -> list[
     return [reason for share, _, reason in scored[:n] if share > 0]
 
 
-def rank_table(selection, profile, top: int | None, wide: bool):
-    """The ranking as a table that fits 80 columns: rank, id (★ the digest's picks, ·
-    passed over as featured before), short name, score and the two strongest reasons;
+def brief_reason(reason: str) -> str:
+    """A signal's reason up to its first clause: "advances diffusion models", "framing:
+    introduces DiffusionBench (a method)"."""
+    head = reason.split(";")[0]
+    return head.split(" (")[0] if head.count("(") > 1 or len(head) > 60 else head
+
+
+def rank_table(selection, profile, top: int | None, wide: bool, width: int = 80):
+    """The ranking as a table of one line per paper at 80 columns: rank, id (★ the
+    digest's picks, · passed over as featured before), short name, score and the two
+    strongest reasons, each cut to its first clause (``explain`` gives them whole);
     ``wide`` adds a column per signal that has data that day."""
     ranking = selection.ranking
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
     shown = ranking.candidates[:top]
     table = Table(title=Text(f"{profile.title}: {ranking.date} — {ranking.pool} on-topic "
-                             f"papers of {ranking.considered}"), expand=False, pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("id", no_wrap=True)
-    table.add_column("paper", max_width=18, overflow="fold")
-    table.add_column("score", justify="right")
+                             f"papers of {ranking.considered}"), expand=False, pad_edge=False,
+                  box=box.SIMPLE_HEAD, caption_justify="left",
+                  caption=Text("\u2605 the digest's picks  \u00b7 passed over: featured "
+                               "before  (explain ID: every signal)"))
+    table.add_column("#", justify="right", no_wrap=True, min_width=3)
+    table.add_column("id", no_wrap=True, min_width=10)
+    table.add_column("paper", min_width=8, max_width=18, no_wrap=True, overflow="ellipsis")
+    table.add_column("score", justify="right", no_wrap=True, min_width=5)
     names = [n for n in profile.weights if any(c.signals.get(n) for c in shown)] if wide else []
     for name in names:
-        table.add_column(name[:6], justify="right")
+        table.add_column(name if len(name) <= 7 else name[:6] + "\u2026", justify="right",
+                         no_wrap=True, min_width=4)
     if not wide:
-        table.add_column("why (strongest signals)", overflow="fold", ratio=1)
+        table.add_column("why (strongest signals)", no_wrap=True, overflow="ellipsis",
+                         max_width=max(20, width - 48))
     for c in shown:
         mark = "\u2605" if c.paper.id in selection.picked_ids else \
             "\u00b7" if c.paper.id in selection.skipped else " "
         row = [f"{c.rank}{mark}", c.paper.id, c.short_name, f"{c.score:.3f}"]
         row += [f"{c.signals[n].value:.2f}" if c.signals.get(n) else "–" for n in names]
         if not wide:
-            row.append("; ".join(strongest_reasons(c, profile.weights)))
+            row.append("; ".join(brief_reason(r) for r in strongest_reasons(c, profile.weights)))
         table.add_row(*(Text(cell) for cell in row))
     return table
 
 
-def print_table(table, width: int | None = None) -> None:
-    """Tables go to stdout; piped, they are laid out for 80 columns."""
+def table_width(wide: bool = False) -> int:
+    """The terminal's width; piped, 80 columns (a wide table: as wide as it needs)."""
+    import shutil
     import sys
 
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return 200 if wide else 80
+
+
+def print_table(table, width: int | None = None) -> None:
+    """Tables go to stdout, laid out for ``width`` columns (default: ``table_width()``)."""
     from rich.console import Console
 
-    console = Console(width=width or (None if sys.stdout.isatty() else 80), highlight=False)
-    console.print(table)
+    Console(width=width or table_width(), highlight=False).print(table)
 
