@@ -48,3 +48,19 @@ def test_explain_names_the_paper_once_and_aligns_its_rows(home, day_file):
     rows = [line for line in said if " × weight " in line]
     assert len({line.index(" × weight ") for line in rows}) == 1, rows
     assert said[-1].startswith("  no data, left out of the average: taste")
+
+
+def test_a_like_without_the_network_says_what_it_waits_for(home, tmp_path):
+    """No silent wait: each fetch and each retry is told as it happens."""
+    import socket
+
+    with socket.socket() as closed:                 # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    (home).mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(f'api_url = "http://127.0.0.1:{port}/api/query"\n'
+                                      'http_retries = 1\n')
+    out = invoke("feedback", "like", "2606.24888", home=home, check=False)
+    lines = out.stderr.splitlines()
+    assert any(line.startswith("fetching http://127.0.0.1:") for line in lines), lines
+    assert any("retry 1 of 1" in line for line in lines), lines

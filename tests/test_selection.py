@@ -34,7 +34,9 @@ def test_rank_explain_eval_and_run_agree_on_the_picks(home, day_file, shared, tm
     picks = tmp_path / "picks.json"
     picks.write_text(json.dumps({"days": {"2026-06-23": {
         "picks": written, "listing": str(day_file("2026-06-23"))}}}))
-    scores = json.loads(run("eval", "--picks", str(picks), "--json", home=home).stdout)
+    evaluated = run("eval", "--picks", str(picks), "--json", home=home)
+    assert "eval, without history: 2026-06-23 (1 of 1)" in evaluated.stderr   # not silent
+    scores = json.loads(evaluated.stdout)
     assert scores["without_history"][0]["ours"] == written     # eval scores the same picks
     assert scores["without_history"][0]["in_top5"] == 5
 

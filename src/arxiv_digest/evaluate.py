@@ -66,11 +66,14 @@ def expected_random_hits(picks_in_pool: int, pool: int, k: int) -> float:
 
 
 def evaluate(settings: Settings, store: Store, profile: Profile, picks_path: Path,
-             history: int = 0, feedback_from: list[date] | None = None) -> list[DayScore]:
+             history: int = 0, feedback_from: list[date] | None = None,
+             notify=None) -> list[DayScore]:
     """Score the digest's selection against the editor's picks, day by day. With
     ``history``, the ``history`` listing days before each day (files beside the day's
     file) are first run into the store as a daily user would have them — ingested, and
-    their digests' picks recorded — so novelty and the no-repeat rule see them."""
+    their digests' picks recorded — so novelty and the no-repeat rule see them.
+    ``notify`` is told each day as its work starts (a run with history takes a while)."""
+    tell = notify or (lambda message: None)
     scores = []
     settings = profile_settings(settings, profile)
     days = load_picks(picks_path)
@@ -79,10 +82,12 @@ def evaluate(settings: Settings, store: Store, profile: Profile, picks_path: Pat
             raise InputError(f"{picks_path}: no picks for {day} to learn from "
                              f"(--feedback-from)")
         _like_picks(settings, store, profile, day, *days[day])
-    for day, (picks, listing_file) in sorted(days.items()):
-        if day in (feedback_from or []):
-            continue
+    todo = [(day, entry) for day, entry in sorted(days.items())
+            if day not in (feedback_from or [])]
+    for n, (day, (picks, listing_file)) in enumerate(todo, start=1):
         earlier = _earlier_days(listing_file, day, history) if listing_file else []
+        tell(f"{day} ({n} of {len(todo)})" + (f": replaying the {len(earlier)} days before it "
+                                              f"first" if earlier else ""))
         for path in earlier:
             _replay_day(settings, store, profile, path)
         stored = day in store.listing_dates(profile.categories)

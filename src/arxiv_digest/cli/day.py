@@ -180,7 +180,8 @@ def evaluate_command(ctx, picks_path, profile_name, history, feedback_from, as_j
             settings = replace(load_settings(Path(home)),
                                categories=ctx.obj["settings"].categories)
             with Store(settings.db_path) as store:
-                scores = evaluate(settings, store, profile, picks_path, days, learn)
+                scores = evaluate(settings, store, profile, picks_path, days, learn,
+                                  notify=lambda m, label=label: say(f"eval, {label}: {m}"))
                 if feedback_from and not learn:
                     scores = [s for s in scores if s.day not in feedback_from]
                 results[label] = scores

@@ -3,12 +3,13 @@ import) and serve (the site with like/dislike controls, on this machine)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from arxiv_digest.cli.base import (
-    MAX_PROBLEMS_SHOWN, cli, load_profile_named, profile_option, say, writing,
+    MAX_PROBLEMS_SHOWN, cli, load_profile_named, notifier, profile_option, say, writing,
 )
 from arxiv_digest.errors import ConfigError
 
@@ -25,12 +26,30 @@ def _give(ctx, ids, profile_name, kind, offline) -> None:
     settings = ctx.obj["settings"]
     profile = load_profile_named(ctx, profile_name)
     with writing(ctx, f"feedback {kind}"), Store(settings.db_path) as store:
-        report = give(settings, store, profile.name, list(ids), kind, fetch=not offline)
+        with _client(settings, offline) as client:
+            report = give(settings, store, profile.name, list(ids), kind, client=client,
+                          fetch=not offline)
     for line in report.problems:
         say(str(line))
     say(f"{kind}d {len(report.recorded)} paper(s) for {profile.name}"
         + (f"; {len(report.unchanged)} already {kind}d" if report.unchanged else "")
         + (f"; fetched {report.fetched} from arXiv" if report.fetched else ""))
+
+
+@contextmanager
+def _client(settings, offline: bool):
+    """The export API's client for papers the store lacks, telling a person watching what
+    it fetches and waits for (retries included); none offline."""
+    if offline:
+        yield None
+        return
+    from arxiv_digest.ingest import make_client
+
+    client = make_client(settings, notify=notifier(False))
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 offline_option = click.option("--offline", is_flag=True,
@@ -120,7 +139,9 @@ def import_command(ctx, library, profile_name, offline) -> None:
     settings = ctx.obj["settings"]
     profile = load_profile_named(ctx, profile_name)
     with writing(ctx, "feedback import"), Store(settings.db_path) as store:
-        report = import_library(settings, store, profile.name, library, fetch=not offline)
+        with _client(settings, offline) as client:
+            report = import_library(settings, store, profile.name, library, client=client,
+                                    fetch=not offline)
     shown = report.problems[:MAX_PROBLEMS_SHOWN]
     for line in shown:
         say(str(line))
