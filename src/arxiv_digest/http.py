@@ -183,41 +183,24 @@ class HttpClient:
         when the header is absent, ``retry_after(body)``) asks. A timeout or a dropped
         connection after the request went out is retried only when ``idempotent``: the
         message may have arrived. Messages name ``label``, never ``url``."""
+        what = f"{method} {label}"
         try:
             request = self._client.build_request(method, url, content=body, headers=headers)
         except (httpx.InvalidURL, ValueError) as exc:      # UnicodeError too; never the URL
-            raise NetworkError(f"{method} {label}: the request cannot be made "
-                               f"({type(exc).__name__}); check the channel's settings") from None
-        problem = ""
-        last: Reply | None = None
+            raise _unsendable(what, exc) from None
+        problem, last = "", None
         for attempt in range(self.retries + 1):
             self._wait_turn(service)
             started = self.clock()
-            response: Reply | None = None
-            try:
-                response = last = self._send_once(request)
-            except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
-                raise NetworkError(f"{method} {label}: the request cannot be made "
-                                   f"({type(exc).__name__}); check the channel's settings"
-                                   ) from None
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                problem = f"could not connect ({type(exc).__name__})"
-            except (httpx.TimeoutException, httpx.TransportError, ReplyTooLarge) as exc:
-                problem = ("timed out waiting for the answer"
-                           if isinstance(exc, httpx.TimeoutException)
-                           else f"connection failed ({type(exc).__name__})")
-                if not idempotent:
-                    self._record(service, label, started, problem)
-                    raise NetworkError(f"{method} {label}: {problem}; not retried, as the "
-                                       "message may have arrived") from None
-            self._record(service, label, started,
-                         str(response.status) if response is not None else problem)
+            response, problem = self._try_send(request, what, idempotent)
+            self._record(service, label, started, problem or str(response.status))
             wait_hint: float | None = None
             if response is not None:
+                last = response
                 if 200 <= response.status < 300:
                     return response
                 if response.status not in RETRY_STATUSES:
-                    raise HttpStatusError(f"{method} {label} answered HTTP {response.status}",
+                    raise HttpStatusError(f"{what} answered HTTP {response.status}",
                                           response.status, response.body)
                 problem = f"HTTP {response.status}"
                 wait_hint = parse_retry_after(response.headers.get("Retry-After"),
@@ -226,12 +209,30 @@ class HttpClient:
                     wait_hint = retry_after(response.body)
             if attempt == self.retries:
                 break
-            self.sleep(self._backoff(attempt, wait_hint, problem, f"{method} {label}",
-                                     f"{method} {label}"))
-        message = f"{method} {label} failed after {self.retries + 1} attempts (last: {problem})"
+            self.sleep(self._backoff(attempt, wait_hint, problem, what, what))
+        message = f"{what} failed after {self.retries + 1} attempts (last: {problem})"
         if last is not None and problem.startswith("HTTP"):
             raise HttpStatusError(message, last.status, last.body)
         raise NetworkError(message)
+
+    def _try_send(self, request: httpx.Request, what: str, idempotent: bool
+                  ) -> tuple[Reply | None, str]:
+        """One attempt: the answer, or why there is none (worth another attempt); an
+        error when another attempt could not help or could post twice."""
+        try:
+            return self._send_once(request), ""
+        except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
+            raise _unsendable(what, exc) from None
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            return None, f"could not connect ({type(exc).__name__})"    # nothing went out
+        except (httpx.TimeoutException, httpx.TransportError, ReplyTooLarge) as exc:
+            problem = ("timed out waiting for the answer"
+                       if isinstance(exc, httpx.TimeoutException)
+                       else f"connection failed ({type(exc).__name__})")
+        if not idempotent:
+            raise NetworkError(f"{what}: {problem}; not retried, as the message may have "
+                               "arrived")
+        return None, problem
 
     def _send_once(self, request: httpx.Request) -> Reply:
         response = self._client.send(request, stream=True, follow_redirects=False)
@@ -399,6 +400,13 @@ class CappedTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._transport.close()
+
+
+def _unsendable(what: str, exc: Exception) -> NetworkError:
+    """A request that no attempt can make (a malformed URL or header); the exception's
+    own text is left out, as it may quote the URL."""
+    return NetworkError(f"{what}: the request cannot be made ({type(exc).__name__}); check "
+                        "the channel's settings")
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
