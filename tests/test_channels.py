@@ -586,3 +586,15 @@ def test_a_url_from_the_environment_is_used_and_never_shown(home, chat, stored):
     assert len(chat.of("slack")) == 1
     assert "slackSekretPath" not in failed.stderr + failed.stdout
     assert b"slackSekretPath" not in every_byte(home)
+
+
+def test_the_readme_example_is_what_a_shared_day_reads(home, day_file, tmp_path):
+    from conftest import REPO
+
+    invoke("run", "--input", day_file("2026-06-23"), "--no-enrich", "--quiet", "--out",
+           tmp_path / "day", home=home)
+    digest = Digest.from_json(json.loads((tmp_path / "day" / "2026-06-23.json").read_text()))
+    body = chan.messages.matrix_content(message_of(digest, "https://you.example/digest/"))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- channel-example -->\n```text\n", 1)[1].split("\n```", 1)[0]
+    assert shown == body["body"]
