@@ -1,3 +1,4 @@
+import json
 from email.utils import format_datetime
 from datetime import datetime, timezone
 
@@ -129,3 +130,55 @@ def test_parse_retry_after():
     assert parse_retry_after("5", 0) == 5.0
     assert parse_retry_after(None, 0) is None
     assert parse_retry_after("soon", 0) is None
+
+
+# -- send: POST and PUT for deliveries --------------------------------------------------------
+
+@pytest.fixture
+def chat():
+    from fake_chat import FakeChat
+
+    fake = FakeChat().start()
+    yield fake
+    fake.stop()
+
+
+def test_send_never_follows_a_redirect(chat, clock):
+    from fake_chat import Reply
+
+    chat.fail("/hook/", Reply(307, headers={"Location": chat.url + "/hook/elsewhere"}))
+    with client(clock) as http, pytest.raises(HttpStatusError, match="answered HTTP 307") as err:
+        http.send("POST", chat.url + "/hook/secret-path", body=b"{}", label="webhook x")
+    assert err.value.status == 307
+    assert chat.requests == ["/hook/secret-path"] and chat.posts == []
+
+
+def test_send_names_its_label_never_the_url(chat, clock):
+    from fake_chat import Reply
+
+    chat.fail("/hook/", *[Reply(500)] * 4)
+    notes = []
+    with client(clock, notify=notes.append) as http, pytest.raises(NetworkError) as err:
+        http.send("POST", chat.url + "/hook/secret-path", body=b"{}", label="webhook x")
+    assert str(err.value) == "POST webhook x failed after 4 attempts (last: HTTP 500)"
+    assert notes == ["HTTP 500: retry 1 of 3 in 1 s (POST webhook x)",
+                     "HTTP 500: retry 2 of 3 in 2 s (POST webhook x)",
+                     "HTTP 500: retry 3 of 3 in 4 s (POST webhook x)"]
+    assert all("secret-path" not in r.url for r in http.log)
+
+
+def test_send_reads_the_wait_from_the_body_when_no_header_gives_it(chat, clock):
+    from fake_chat import matrix_429
+
+    chat.fail("/hook/", matrix_429(4000))
+    with client(clock) as http:
+        reply = http.send("POST", chat.url + "/hook/x", body=b"{}", label="webhook x",
+                          retry_after=lambda body: json.loads(body)["retry_after_ms"] / 1000)
+    assert reply.status == 200 and clock.sleeps == [4.0]
+
+
+def test_send_refuses_a_url_it_cannot_request_without_showing_it(clock):
+    with client(clock) as http, pytest.raises(NetworkError) as err:
+        http.send("POST", "http://127.0.0.1:99999/bot-secret/x", body=b"{}",
+                  label="telegram 127.0.0.1")
+    assert "secret" not in str(err.value) and "telegram 127.0.0.1" in str(err.value)

@@ -7,10 +7,12 @@ variables, then explicit command-line options (applied by the caller).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from arxiv_digest import __version__
 from arxiv_digest.errors import ConfigError
@@ -88,6 +90,38 @@ class EnrichSettings:
     retries: int = 2
 
 
+CHANNEL_KINDS = ("slack", "discord", "telegram", "matrix", "webhook")
+DEFAULT_TELEGRAM_API = "https://api.telegram.org"
+_CHANNEL_KEYS = {                      # besides name and kind
+    "slack": {"url", "url_env"},
+    "discord": {"url", "url_env"},
+    "telegram": {"chat_id", "token_env", "api_url"},
+    "matrix": {"homeserver", "room_id", "token_env"},
+    "webhook": {"url", "url_env", "secret_env"},
+}
+_CHANNEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """One chat or webhook destination (``[[channels]]`` in config.toml). Secrets are
+    named here, never held: ``token_env``, ``secret_env`` and ``url_env`` name
+    environment variables read when a message is sent."""
+
+    name: str
+    kind: str
+    where: str = ""                      # "config.toml: [[channels]] #2 (lab-slack)"
+    url: str | None = None               # slack, discord, webhook
+    url_env: str | None = None           # ... or the URL from this variable
+    chat_id: str | None = None           # telegram
+    api_url: str = DEFAULT_TELEGRAM_API  # telegram
+    homeserver: str | None = None        # matrix
+    room_id: str | None = None           # matrix
+    token_env: str | None = None         # telegram, matrix
+    secret_env: str | None = None        # webhook: HMAC-SHA256 signature key
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -105,6 +139,7 @@ class Settings:
     smtp: SMTPSettings = field(default_factory=SMTPSettings)
     enrich: EnrichSettings = field(default_factory=EnrichSettings)
     picks: int = 5                             # papers a digest features
+    channels: tuple[ChannelSettings, ...] = ()  # [[channels]]: chat and webhook delivery
     configured: frozenset[str] = frozenset()   # settings given in config.toml or the env
 
     @property
@@ -127,6 +162,9 @@ class Settings:
     def has_model(self) -> bool:
         """Whether a model server is configured (a key for a hosted API, or a base URL)."""
         return bool(self.llm.api_key or self.llm.base_url)
+
+    def channel(self, name: str) -> ChannelSettings | None:
+        return next((c for c in self.channels if c.name == name), None)
 
     def defaults_in_use(self, *names: str) -> list[str]:
         """A warning for each of ``names`` (smtp, site_url) left at its built-in default."""
@@ -188,7 +226,7 @@ def load_settings(home: Path | None = None) -> Settings:
 def _from_toml(data: dict, where: Path) -> dict:
     known = {"categories", "feed_url", "api_url", "api_min_interval", "feed_min_interval",
              "contact", "http_timeout", "http_retries", "holidays", "llm", "site_url",
-             "smtp", "enrich", "picks"}
+             "smtp", "enrich", "picks", "channels"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}; "
@@ -226,6 +264,8 @@ def _from_toml(data: dict, where: Path) -> dict:
         if "to" in table:
             table["to"] = tuple(table["to"])
         values["smtp"] = SMTPSettings(**table)
+    if "channels" in values:
+        values["channels"] = channels_from_toml(values["channels"], where)
     if "holidays" in values:
         try:
             values["holidays"] = tuple(
@@ -254,3 +294,90 @@ def _llm_from_toml(table: object, where: Path) -> dict:
     if int(values.get("concurrency", 4)) < 1:
         raise ConfigError(f"{where}: [llm] concurrency must be at least 1")
     return values
+
+
+def channels_from_toml(tables: object, where: Path | str) -> tuple[ChannelSettings, ...]:
+    """``[[channels]]``: each table checked, names unique; the first problem is one
+    ConfigError naming the table (``config.toml: [[channels]] #2 (lab-slack): ...``)."""
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"{where}: channels must be an array of tables ([[channels]])")
+    channels: list[ChannelSettings] = []
+    for index, table in enumerate(tables, start=1):
+        channel = _channel_from_toml(table, f"{where}: [[channels]] #{index}")
+        earlier = next((c for c in channels if c.name == channel.name), None)
+        if earlier is not None:
+            raise ConfigError(f"{channel.where}: name {channel.name!r} is already used by "
+                              f"{earlier.where.rpartition(': ')[2]}; channel names must be "
+                              "unique")
+        channels.append(channel)
+    return tuple(channels)
+
+
+def _channel_from_toml(table: dict, where: str) -> ChannelSettings:
+    name = table.get("name")
+    if not isinstance(name, str) or not _CHANNEL_NAME.fullmatch(name):
+        raise ConfigError(f"{where}: name must be 1-64 letters, digits, '.', '_' or '-' "
+                          "(starting with a letter or digit)")
+    where = f"{where} ({name})"
+    kind = table.get("kind")
+    if kind not in CHANNEL_KINDS:
+        raise ConfigError(f"{where}: kind must be one of {', '.join(CHANNEL_KINDS)}"
+                          + (f" (not {kind!r})" if isinstance(kind, str) else ""))
+    allowed = _CHANNEL_KEYS[kind]
+    unknown = set(table) - allowed - {"name", "kind"}
+    if unknown:
+        raise ConfigError(f"{where}: a {kind} channel takes {', '.join(sorted(allowed))} "
+                          f"(not {', '.join(sorted(unknown))})")
+    values = {key: table[key] for key in allowed if key in table}
+    for key, value in values.items():
+        if key != "chat_id" and not isinstance(value, str):
+            raise ConfigError(f"{where}: {key} must be a string")
+    for key in ("url_env", "token_env", "secret_env"):
+        if key in values and not _ENV_NAME.fullmatch(values[key]):
+            raise ConfigError(f"{where}: {key} must name an environment variable "
+                              "(letters, digits and '_')")
+    _check_channel(kind, values, where)
+    return ChannelSettings(name=name, kind=kind, where=where, **values)
+
+
+def _check_channel(kind: str, values: dict, where: str) -> None:
+    if kind in ("slack", "discord", "webhook"):
+        if ("url" in values) == ("url_env" in values):
+            raise ConfigError(f"{where}: needs url (or url_env, the name of an environment "
+                              "variable holding it), one of the two")
+    if "url" in values:
+        check_http_url(values["url"], f"{where}: url")
+    if kind == "telegram":
+        chat = values.get("chat_id")
+        if isinstance(chat, bool) or not isinstance(chat, (str, int)) or not str(chat).strip():
+            raise ConfigError(f"{where}: needs chat_id (a number such as -1001234567890, or "
+                              "@channelname)")
+        values["chat_id"] = str(chat).strip()
+        check_http_url(values.setdefault("api_url", DEFAULT_TELEGRAM_API), f"{where}: api_url")
+    if kind == "matrix":
+        check_http_url(values.get("homeserver"), f"{where}: homeserver")
+        room = values.get("room_id")
+        if not room or not room.startswith("!") or any(c.isspace() for c in room):
+            raise ConfigError(f"{where}: needs room_id, the room's id (!opaque:example.org; "
+                              "see the room's settings)")
+    if kind in ("telegram", "matrix") and "token_env" not in values:
+        raise ConfigError(f"{where}: needs token_env, the name of the environment variable "
+                          "holding the access token")
+
+
+def check_http_url(value: object, where: str) -> str:
+    """``value`` when it is an http(s) URL with a host, else a ConfigError that names the
+    setting but never repeats the value (a webhook URL is itself a secret)."""
+    if not value:
+        raise ConfigError(f"{where} is missing")
+    text = str(value)
+    try:
+        parts = urlsplit(text)
+        _ = parts.port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where} must be http or https")
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ConfigError(f"{where} must not contain spaces or control characters")
+    return text

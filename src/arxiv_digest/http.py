@@ -5,6 +5,11 @@ between requests to the same service (arXiv asks for 3 s on its API), timeouts,
 retries with exponential backoff on timeouts, dropped connections, 429 and 5xx
 (honouring ``Retry-After``), and an on-disk cache so a re-run downloads nothing.
 
+:meth:`HttpClient.send` is the same policy for the requests that post something (chat
+and webhook delivery): never cached, never redirected, and retried after a timeout or a
+dropped connection only when the request is idempotent or could not have arrived.
+Its messages name a ``label`` instead of the URL, which may carry a token.
+
 It also caps what a reply may weigh (:func:`read_capped`, :class:`CappedTransport`): a
 body past the cap is never read further, so a server answering with a huge page costs
 the cap, not the page.
@@ -32,6 +37,7 @@ from arxiv_digest.errors import NetworkError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 NEGATIVE_CACHE_SECONDS = 24 * 3600
+SEND_REPLY_LIMIT = 1 << 20             # what a delivery's answer may weigh
 
 
 class HttpStatusError(NetworkError):
@@ -59,6 +65,15 @@ class RequestRecord:
     url: str
     started: float
     outcome: str  # "200", "429", "timeout", …
+
+
+@dataclass
+class Reply:
+    """A 2xx answer to :meth:`HttpClient.send`."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
 
 
 def full_url(url: str, params: dict[str, str] | None = None) -> str:
@@ -150,6 +165,103 @@ class HttpClient:
             self._cache_write(target, body)
         return body
 
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes,
+        label: str,
+        service: str = "default",
+        headers: dict[str, str] | None = None,
+        idempotent: bool = False,
+        retry_after: Callable[[bytes], float | None] | None = None,
+    ) -> Reply:
+        """``method`` (POST, PUT) ``body`` to ``url``; the 2xx answer, or an error.
+
+        429 and 5xx are retried with backoff, waiting at least what ``Retry-After`` (or,
+        when the header is absent, ``retry_after(body)``) asks. A timeout or a dropped
+        connection after the request went out is retried only when ``idempotent``: the
+        message may have arrived. Messages name ``label``, never ``url``."""
+        what = f"{method} {label}"
+        try:
+            request = self._client.build_request(method, url, content=body, headers=headers)
+        except (httpx.InvalidURL, ValueError) as exc:      # UnicodeError too; never the URL
+            raise _unsendable(what, exc) from None
+        problem, last = "", None
+        for attempt in range(self.retries + 1):
+            self._wait_turn(service)
+            started = self.clock()
+            response, problem = self._try_send(request, what, idempotent)
+            self._record(service, label, started, problem or str(response.status))
+            wait_hint: float | None = None
+            if response is not None:
+                last = response
+                if 200 <= response.status < 300:
+                    return response
+                if response.status not in RETRY_STATUSES:
+                    raise HttpStatusError(f"{what} answered HTTP {response.status}",
+                                          response.status, response.body)
+                problem = f"HTTP {response.status}"
+                wait_hint = parse_retry_after(response.headers.get("Retry-After"),
+                                              self.wall_clock())
+                if wait_hint is None and retry_after is not None:
+                    wait_hint = retry_after(response.body)
+            if attempt == self.retries:
+                break
+            self.sleep(self._backoff(attempt, wait_hint, problem, what, what))
+        message = f"{what} failed after {self.retries + 1} attempts (last: {problem})"
+        if last is not None and problem.startswith("HTTP"):
+            raise HttpStatusError(message, last.status, last.body)
+        raise NetworkError(message)
+
+    def _try_send(self, request: httpx.Request, what: str, idempotent: bool
+                  ) -> tuple[Reply | None, str]:
+        """One attempt: the answer, or why there is none (worth another attempt); an
+        error when another attempt could not help or could post twice."""
+        try:
+            return self._send_once(request), ""
+        except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
+            raise _unsendable(what, exc) from None
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            return None, f"could not connect ({type(exc).__name__})"    # nothing went out
+        except (httpx.TimeoutException, httpx.TransportError, ReplyTooLarge) as exc:
+            problem = ("timed out waiting for the answer"
+                       if isinstance(exc, httpx.TimeoutException)
+                       else f"connection failed ({type(exc).__name__})")
+        if not idempotent:
+            raise NetworkError(f"{what}: {problem}; not retried, as the message may have "
+                               "arrived")
+        return None, problem
+
+    def _send_once(self, request: httpx.Request) -> Reply:
+        response = self._client.send(request, stream=True, follow_redirects=False)
+        try:
+            content = read_capped(response, SEND_REPLY_LIMIT)
+        finally:
+            response.close()
+        return Reply(response.status_code, response.headers, content)
+
+    def _record(self, service: str, label: str, started: float, outcome: str) -> None:
+        self._last_request[service] = self.clock()
+        self.log.append(RequestRecord(service, label, started, outcome))
+
+    def _backoff(self, attempt: int, retry_after: float | None, problem: str, what: str,
+                 target: str) -> float:
+        """How long to wait before the next attempt: exponential backoff, at least what
+        the server asked; a NetworkError when it asks for more than ``max_backoff``."""
+        wait = min(self.backoff * (2 ** attempt), self.max_backoff)
+        if retry_after is not None:
+            if retry_after > self.max_backoff:
+                raise NetworkError(
+                    f"{what}: the server asks to wait {retry_after:.0f} s (Retry-After); "
+                    "giving up for now, try again later")
+            wait = max(wait, retry_after)
+        if self.notify is not None:
+            self.notify(f"{problem}: retry {attempt + 1} of {self.retries} in {wait:.0f} s "
+                        f"({target})")
+        return wait
+
     # -- network --------------------------------------------------------------------------
 
     def _wait_turn(self, service: str) -> None:
@@ -191,17 +303,7 @@ class HttpClient:
                                                 self.wall_clock())
             if attempt == self.retries:
                 break
-            wait = min(self.backoff * (2 ** attempt), self.max_backoff)
-            if retry_after is not None:
-                if retry_after > self.max_backoff:
-                    raise NetworkError(
-                        f"GET {url}: the server asks to wait {retry_after:.0f} s (Retry-After); "
-                        "giving up for now, try again later")
-                wait = max(wait, retry_after)
-            if self.notify is not None:
-                self.notify(f"{problem}: retry {attempt + 1} of {self.retries} in {wait:.0f} s "
-                            f"({url})")
-            self.sleep(wait)
+            self.sleep(self._backoff(attempt, retry_after, problem, f"GET {url}", url))
         raise NetworkError(
             f"GET {url} failed after {self.retries + 1} attempts (last: {problem}); "
             "check the network or try again later")
@@ -298,6 +400,13 @@ class CappedTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._transport.close()
+
+
+def _unsendable(what: str, exc: Exception) -> NetworkError:
+    """A request that no attempt can make (a malformed URL or header); the exception's
+    own text is left out, as it may quote the URL."""
+    return NetworkError(f"{what}: the request cannot be made ({type(exc).__name__}); check "
+                        "the channel's settings")
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:

@@ -1,7 +1,10 @@
-"""The daily job: the latest announcement -> digest -> site -> e-mail, each step once.
+"""The daily job: the latest announcement -> digest -> site -> e-mail -> channels, each
+step once.
 
-Every step is recorded in the store when done, so a re-run after a crash does only
-what is missing, and a day is published and sent once. The command holds the data
+Every step is recorded in the store when done (each channel's delivery on its own), so a
+re-run after a crash does only what is missing, and a day is published and sent once.
+Channels are checked (their secrets present in the environment, the profile's channel
+names configured) before any work. The command holds the data
 directory's writer lock (:mod:`arxiv_digest.locking`) before it opens the store, so
 two runs never publish at the same time (the second exits with code 5).
 """
@@ -26,6 +29,7 @@ class DailyReport:
     done: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: Exception | None = None    # why the digest could not be written
+    undelivered: list[str] = field(default_factory=list)   # one line per failed channel
 
 
 def daily(settings: Settings, store: Store, profile: Profile, *, recipients: list[str],
@@ -41,13 +45,18 @@ def daily(settings: Settings, store: Store, profile: Profile, *, recipients: lis
 def daily_profiles(settings: Settings, store: Store, profiles: list[Profile],
                    recipients_of: Callable[[Profile], list[str]], *, site_dir: Path,
                    now: datetime | None = None, client=None, writer: str = "offline",
-                   build=None, send=None, enrich: bool | None = None, notify=None
+                   build=None, send=None, enrich: bool | None = None, notify=None,
+                   targets: dict | None = None, channel_client=None
                    ) -> dict[str, DailyReport]:
     """The missing steps for several profiles: the digests still to write in one pass
     (the day ingested once), one site build for all, each profile's e-mail to its own
-    recipients. A profile whose digest fails is reported; the others go on."""
+    recipients, then its channels (``targets``: profile name -> resolved channels;
+    default, the profile's, checked here before any work). A profile whose digest fails
+    is reported; the others go on, and so do the other channels when one fails."""
     from arxiv_digest.pipeline import run_profiles
 
+    if targets is None:
+        targets = profile_targets(settings, profiles)
     now = now or datetime.now(timezone.utc)
     day = latest_listing_date(now, settings.holidays)
     reports = {p.name: DailyReport(day) for p in profiles}
@@ -67,7 +76,34 @@ def daily_profiles(settings: Settings, store: Store, profiles: list[Profile],
     _site(settings, store, [p for p in written if p.on_site], reports, site_dir, build)
     for p in written:
         _email(settings, store, p, recipients_of(p), reports[p.name], send)
+        _channels(settings, store, targets.get(p.name, []), reports[p.name], p.name,
+                  channel_client, notify)
     return reports
+
+
+def profile_targets(settings: Settings, profiles: list[Profile]) -> dict:
+    """Each profile's channels, with their secrets: a ConfigError (one line naming the
+    setting) for the first problem, before anything is done."""
+    from arxiv_digest.publish.channels import channels_for, check_channels
+
+    return {p.name: check_channels(channels_for(settings, p)) for p in profiles}
+
+
+def _channels(settings: Settings, store: Store, targets: list, report: DailyReport,
+              profile: str, client, notify) -> None:
+    from arxiv_digest.publish.channels import deliver
+
+    if not targets:
+        return
+    document = store.digest_json(report.day, profile)
+    result = deliver(settings, store, document, targets, client=client, notify=notify)
+    for outcome in result.outcomes:
+        if outcome.state == "delivered":
+            report.done.append(f"channel {outcome.channel}")
+        elif outcome.state == "already":
+            report.skipped.append(f"channel {outcome.channel}")
+        else:
+            report.undelivered.append(outcome.line())
 
 
 def _site(settings: Settings, store: Store, profiles: list[Profile], reports: dict,

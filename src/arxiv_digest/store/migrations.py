@@ -207,6 +207,26 @@ def _migration_0009_relevance_recheck(conn: sqlite3.Connection) -> None:
     _run_script(conn, "DELETE FROM relevance_cache")
 
 
+def _migration_0010_deliveries(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE deliveries (
+            channel TEXT NOT NULL,          -- the [[channels]] name
+            profile TEXT NOT NULL,
+            date TEXT NOT NULL,             -- the digest's date
+            status TEXT NOT NULL CHECK (status IN ('delivered', 'partial', 'failed')),
+            parts INTEGER NOT NULL,         -- messages of this delivery posted so far
+            sends INTEGER NOT NULL,         -- deliveries completed (a forced resend adds one)
+            detail TEXT NOT NULL,           -- why it failed, in one line ('' when delivered)
+            delivered_at TEXT,              -- when it was last completed
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (channel, profile, date)
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0001_initial", _migration_0001_initial),
     ("0002_relevance_cache", _migration_0002_relevance_cache),
@@ -217,4 +237,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("0007_feedback", _migration_0007_feedback),
     ("0008_llm_servers", _migration_0008_llm_servers),
     ("0009_relevance_recheck", _migration_0009_relevance_recheck),
+    ("0010_deliveries", _migration_0010_deliveries),
 ]

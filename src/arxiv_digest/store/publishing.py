@@ -16,6 +16,20 @@ class StoredDigest:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """A digest's delivery to one channel, as recorded."""
+
+    channel: str
+    profile: str
+    date: date
+    status: str                     # delivered, partial (some messages posted), failed
+    parts: int                      # messages of the current delivery posted so far
+    sends: int                      # deliveries completed, forced resends included
+    detail: str                     # the one-line reason of a failure
+    delivered_at: str | None
+
+
+@dataclass(frozen=True)
 class CachedReply:
     response: str | None            # the validated reply; None when the model failed it
     prompt_tokens: int
@@ -161,3 +175,41 @@ class PublishingStore(Connection):
             self.conn.execute("INSERT OR IGNORE INTO published (date, profile, step, done_at) "
                               "VALUES (?, ?, ?, ?)",
                               (day.isoformat(), profile, step, _now()))
+
+    # -- channels -----------------------------------------------------------------------------
+
+    def delivery(self, channel: str, profile: str, day: date) -> Delivery | None:
+        row = self.conn.execute(
+            "SELECT * FROM deliveries WHERE channel = ? AND profile = ? AND date = ?",
+            (channel, profile, day.isoformat())).fetchone()
+        return _delivery(row) if row else None
+
+    def deliveries(self, profile: str, day: date) -> list[Delivery]:
+        """Every channel's delivery of a profile's digest, by channel name."""
+        return [_delivery(r) for r in self.conn.execute(
+            "SELECT * FROM deliveries WHERE profile = ? AND date = ? ORDER BY channel",
+            (profile, day.isoformat()))]
+
+    def record_delivery(self, channel: str, profile: str, day: date, *, status: str,
+                        parts: int, detail: str = "") -> None:
+        """Record progress: ``parts`` messages posted; ``delivered`` counts one more send."""
+        now = _now()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO deliveries (channel, profile, date, status, parts, sends, detail, "
+                "delivered_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, NULL, ?) "
+                "ON CONFLICT (channel, profile, date) DO UPDATE SET status = excluded.status, "
+                "parts = excluded.parts, detail = excluded.detail, "
+                "updated_at = excluded.updated_at",
+                (channel, profile, day.isoformat(), status, parts, detail, now))
+            if status == "delivered":
+                self.conn.execute(
+                    "UPDATE deliveries SET sends = sends + 1, delivered_at = ? "
+                    "WHERE channel = ? AND profile = ? AND date = ?",
+                    (now, channel, profile, day.isoformat()))
+
+
+def _delivery(row) -> Delivery:
+    return Delivery(row["channel"], row["profile"], date.fromisoformat(row["date"]),
+                    row["status"], row["parts"], row["sends"], row["detail"],
+                    row["delivered_at"])

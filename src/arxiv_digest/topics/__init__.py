@@ -44,6 +44,7 @@ class Profile:
     fingerprint: str = ""             # changes whenever the profile's text changes
     recipients: list[str] = field(default_factory=list)   # [publish] recipients (daily)
     on_site: bool = True                                    # [publish] site (daily)
+    channels: list[str] | None = None       # [publish] channels: names; None: every one
 
     def __post_init__(self):
         self.index = PhraseIndex({"topic": self.topic, "core": self.core,
@@ -187,6 +188,11 @@ def parse_profile(text: str, where: str, name: str | None = None) -> Profile:
         raise ConfigError(f"{where}: [publish] recipients must be a list of addresses")
     if not isinstance(publish.get("site", True), bool):
         raise ConfigError(f"{where}: [publish] site must be true or false")
+    channels = publish.get("channels")
+    if channels is not None and (not isinstance(channels, list)
+                                 or not all(isinstance(c, str) for c in channels)):
+        raise ConfigError(f"{where}: [publish] channels must be a list of channel names "
+                          "(the name of each [[channels]] table in config.toml)")
     return Profile(
         name=name, title=str(data.get("title", name)), noun=str(data.get("noun", name)),
         description=" ".join(str(data.get("description", "")).split()),
@@ -204,4 +210,5 @@ def parse_profile(text: str, where: str, name: str | None = None) -> Profile:
         source=where,
         fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
         recipients=list(recipients), on_site=publish.get("site", True),
+        channels=None if channels is None else list(dict.fromkeys(channels)),
     )
