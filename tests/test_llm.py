@@ -241,11 +241,13 @@ def test_a_refusal_naming_the_format_moves_to_json_mode_whatever_the_status(
     assert "schema" in last["response_format"] and "JSON schema" in last["messages"][-1]["content"]
     assert result.digest.verification.fallbacks == 0
     assert result.usage.mode == "json_object+schema"
-    assert f"HTTP {status}" in result.usage.mode_reason and "response_format" in \
-        result.usage.mode_reason
+    assert result.usage.mode_reason == "the server refused JSON-schema structured output"
+    assert f"HTTP {status}" in result.usage.mode_detail and "response_format" in \
+        result.usage.mode_detail                       # what the server said: the console
     assert "replies as JSON mode with the schema in the request" in result.digest.writer_note
-    assert any("replies as JSON mode" in text for name, text in texts.items()
-               if name.endswith(".md"))
+    page = next(text for name, text in texts.items() if name.endswith(".md"))
+    assert "replies as JSON mode" in page
+    assert "response_format" not in page and "HTTP" not in page   # one plain reason
 
 
 def test_what_works_is_remembered_so_the_next_run_starts_with_it(env, llm, tmp_path, day_file):
@@ -262,7 +264,8 @@ def test_a_first_failure_that_json_mode_does_not_share_is_a_refusal(env, llm, tm
     llm.schema_error = (500, "internal error")           # names nothing
     result, _ = write(env, tmp_path)
     assert result.usage.mode == "json_object+schema"
-    assert "failed (HTTP 500: internal error)" in result.usage.mode_reason
+    assert "failed and one with" in result.usage.mode_reason
+    assert result.usage.mode_detail == "HTTP 500: internal error"
     assert result.digest.verification.fallbacks == 0
 
 

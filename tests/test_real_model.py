@@ -169,7 +169,7 @@ def test_the_llm_writer_end_to_end_through_a_real_model(model_server, settings, 
                for e in answered)
     usage = result.usage
     assert usage.mode == "json_object+schema"
-    assert "HTTP 500" in usage.mode_reason and "response_format" in usage.mode_reason
+    assert "HTTP 500" in usage.mode_detail and "response_format" in usage.mode_detail
     digest = result.digest
     assert "replies as JSON mode with the schema in the request" in digest.writer_note
     markdown = (tmp_path / "out" / "2026-06-24.md").read_text()

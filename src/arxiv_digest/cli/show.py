@@ -68,6 +68,7 @@ def _usage_line(u, settings) -> str:
             + (f"; {u.failed} failed (offline text used)" if u.failed else "")
             + f"\nreplies as {_mode_label(u.mode)}"
             + (f": {u.mode_reason}" if u.mode_reason else "")
+            + (f" (the server said: {u.mode_detail})" if u.mode_detail else "")
             + (f"; prompts counted by {u.counter}" if u.counter else "")
             + (f"\n{u.at_once} request{'' if u.at_once == 1 else 's'} at a time: "
                f"{u.at_once_reason}" if u.at_once_reason else ""))

@@ -97,7 +97,8 @@ class Usage:
     notes: list[str] = field(default_factory=list)
     estimated: int = 0                 # replies whose server sent no usage (counted here)
     mode: str = ReplyMode.JSON_SCHEMA.value      # the reply format used
-    mode_reason: str = ""              # why, when it is not JSON-schema output
+    mode_reason: str = ""              # why, when it is not JSON-schema output (plain words)
+    mode_detail: str = ""              # what the server said (the console only)
     counter: str = ""                  # how prompts were counted for the budget
     at_once: int = 0                   # requests sent at once, at most (at the end)
     at_once_reason: str = ""           # why fewer than [llm] concurrency
@@ -394,8 +395,10 @@ class LLMBackend:
         return self._post(self.client().with_options(max_retries=0), mode, request,
                           request.messages, max_tokens)
 
-    def _downgrade(self, mode: ReplyMode, reason: str) -> None:
-        """Use the next reply format from now on (once per refused format)."""
+    def _downgrade(self, mode: ReplyMode, reason: str, detail: str = "") -> None:
+        """Use the next reply format from now on (once per refused format). ``reason`` is
+        one plain clause for the colophon; ``detail`` what the server said, for the
+        console."""
         with self._lock:
             if self._mode == mode and mode.next() is not None:
                 self._mode = mode.next()
@@ -403,6 +406,7 @@ class LLMBackend:
                 self._learnt = True
                 self.usage.mode = self._mode.value
                 self.usage.mode_reason = reason
+                self.usage.mode_detail = detail
 
     def _answer(self, request: LLMRequest, messages: list[dict], result: LLMResult):
         """A response in a format the server accepts, or the error it ended with."""
@@ -421,8 +425,8 @@ class LLMBackend:
                 if mode.next() is None or status in (401, 403, 404, 408, 429):
                     raise
                 if names_format(exc):
-                    self._downgrade(mode, f"the server refused {mode.label} "
-                                          f"(HTTP {status}: {message})")
+                    self._downgrade(mode, f"the server refused {mode.label}",
+                                    f"HTTP {status}: {message}")
                     continue
                 if self._mode != mode:
                     continue                  # another request found what works meanwhile
@@ -431,8 +435,9 @@ class LLMBackend:
                 # A first request failing for no stated reason: does the next format work?
                 response = self._send(mode.next(), request, messages)
                 self._answered = True
-                self._downgrade(mode, f"a request with {mode.label} failed (HTTP {status}: "
-                                      f"{message}) and one with {mode.next().label} did not")
+                self._downgrade(mode, f"a request with {mode.label} failed and one with "
+                                      f"{mode.next().label} did not",
+                                f"HTTP {status}: {message}")
                 return response
         raise RuntimeError("no reply format left")
 
