@@ -165,6 +165,7 @@ REAL = {
     "FID Lottery": ("2026-06-19", "2606.20536"),
     "EnerInfer": ("2026-06-24", "2606.23001"),
     "DiffusionBench": ("2026-06-24", "2606.24888"),
+    "PeLAP-A": ("2026-06-23", "2606.23086"),
 }
 
 
@@ -329,3 +330,127 @@ def test_every_pair_starts_at_the_baselines_level(sentence, start, end, directio
     assert binding_of(sentence, end, ("Xeno",)).direction == direction
     if misread:
         assert problem(misread, sentence, ("Xeno",)) is not None
+
+
+# -- faithful restatements a careful writer gives of SAS and PeLAP-A (2026-06-23) ----------
+
+def test_the_sources_say_what_the_restatements_restate(paper_of):
+    assert "from 82.0% (best heuristic schedule) to 91.8%" in source_of(paper_of("SAS"))
+    pelap = source_of(paper_of("PeLAP-A"))
+    assert "lower diffusion loss (0.0236 vs. 0.0240) and lower VAE reconstruction MSE " \
+           "(22.59 vs. 24.67) compared to the unpruned baseline" in pelap
+
+
+RESTATED = [
+    # a qualifier of a few words may stand between A and "to"
+    ("SAS", "On Sudoku with a 1B MDM, SAS improves puzzle accuracy from 82.0% with the best "
+            "heuristic schedule to 91.8%."),
+    ("SAS", "Sudoku puzzle accuracy from 82.0% with the best heuristic schedule to 91.8%"),
+    ("SAS", "SAS reaches 91.8% puzzle accuracy on Sudoku."),          # the level it ends at
+    # the baseline compared with owns no number after it; A of "A vs. B" is the method's
+    ("PeLAP-A", "PeLAP-A achieves a lower diffusion loss than the unpruned baseline (0.0236 "
+                "vs. 0.0240) and a lower VAE reconstruction MSE (22.59 vs. 24.67)."),
+    ("PeLAP-A", "PeLAP-A achieves a lower VAE reconstruction MSE than the unpruned baseline "
+                "(22.59 vs. 24.67)."),
+    ("PeLAP-A", "Lower VAE reconstruction MSE than the unpruned baseline, 22.59 vs. 24.67"),
+    # from the baseline's A to B: B is the method's, and "lower … (A vs. B)" went down
+    ("PeLAP-A", "VAE reconstruction MSE from 24.67 (unpruned baseline) to 22.59"),
+    ("PeLAP-A", "VAE reconstruction MSE from 24.67 for the unpruned baseline to 22.59"),
+    ("PeLAP-A", "VAE reconstruction MSE from 24.67 to 22.59 against the unpruned baseline"),
+    ("PeLAP-A", "PeLAP-A lowers VAE reconstruction MSE to 22.59 from 24.67."),
+    ("PeLAP-A", "PeLAP-A reaches a VAE reconstruction MSE of 22.59."),
+]
+
+
+@pytest.mark.parametrize("key, ours", RESTATED)
+def test_a_faithful_restatement_of_a_compared_level_passes(paper_of, key, ours):
+    paper = paper_of(key)
+    assert problem(ours, source_of(paper), (short_name(paper),)) is None
+
+
+MISSTATED = [
+    # the direction reversed, however the pair is written: the reason names it
+    ("PeLAP-A", "PeLAP-A raises VAE reconstruction MSE to 22.59 from 24.67.", "22.59",
+     "going up"),
+    ("PeLAP-A", "PeLAP-A raises VAE reconstruction MSE from 24.67 to 22.59.", "22.59",
+     "going up"),
+    ("PeLAP-A", "PeLAP-A raises VAE reconstruction MSE to 22.59.", "22.59", "going up"),
+    ("PeLAP-A", "PeLAP-A achieves a higher VAE reconstruction MSE than the unpruned baseline "
+                "(22.59 vs. 24.67).", "22.59", "going up"),
+    ("SAS", "SAS lowers puzzle accuracy from 82.0% with the best heuristic schedule to "
+            "91.8%.", "91.8%", "going down"),
+    # the owner swapped
+    ("PeLAP-A", "The unpruned baseline reaches an MSE of 22.59.", "22.59", "of the baseline"),
+    ("PeLAP-A", "VAE reconstruction MSE from 22.59 (unpruned baseline) to 24.67", "22.59",
+     "of the baseline"),
+    # a level the source compares shown as a change by that much
+    ("SAS", "SAS reaches 91.8% higher puzzle accuracy.", "91.8%", "by this much"),
+    ("SAS", "SAS improves puzzle accuracy by 91.8%.", "91.8%", "by this much"),
+    ("PeLAP-A", "PeLAP-A lowers VAE reconstruction MSE by 22.59.", "22.59", "by this much"),
+]
+
+
+@pytest.mark.parametrize("key, ours, number, why", MISSTATED)
+def test_a_reversed_or_misattributed_compared_level_is_refused(paper_of, key, ours, number,
+                                                                 why):
+    paper = paper_of(key)
+    reason = problem(ours, source_of(paper), (short_name(paper),))
+    assert reason and reason.startswith(number) and why in reason.split(" not ")[-1], reason
+
+
+def test_lower_before_a_compared_pair_is_the_way_the_method_differs(paper_of):
+    source = sentence_with(paper_of("PeLAP-A"), "22.59")
+    mine = binding_of(source, "22.59", ("PeLAP-A",))
+    assert (mine.quantity, mine.direction, mine.subject, mine.level) == ("MSE", "down",
+                                                                          "method", True)
+    assert mine.phrase == "lower MSE (22.59 vs 24.67)"
+    theirs = binding_of(source, "24.67", ("PeLAP-A",))
+    assert (theirs.direction, theirs.subject) == ("none", "baseline")
+    raised = binding_of("Xeno achieves higher accuracy (91.2% vs. 55.1%).", "91.2%", ("Xeno",))
+    assert (raised.direction, raised.level, raised.phrase) == (
+        "up", True, "higher accuracy (91.2% vs 55.1%)")
+    # a comparative that belongs to an earlier number does not govern the pair
+    tokens = "Xeno keeps 1-2 second latency using 62% fewer tokens (45,434 vs 120,000)."
+    assert binding_of(tokens, "45,434", ("Xeno",)).direction == "none"
+
+
+@pytest.mark.parametrize("sentence, start, end", [
+    ("Xeno improves accuracy from 82.0% with the best heuristic schedule to 91.8%.", "82.0%",
+     "91.8%"),
+    ("Xeno improves faithfulness from 0.20 for the strongest baseline to 0.46 on CRAFTER.",
+     "0.20", "0.46"),
+    ("Xeno reduces the overlap region from roughly 24% to about 6%.", "24%", "6%"),
+])
+def test_a_qualified_starting_value_is_still_the_baselines(sentence, start, end):
+    first = binding_of(sentence, start, ("Xeno",))
+    assert (first.subject, first.direction) == ("baseline", "none")
+    last = binding_of(sentence, end, ("Xeno",))
+    assert last.subject == "method" and last.level
+    assert f"from {start} to {end}" in last.phrase
+    chosen = choose_highlight(extract_text(sentence, "abstract"), ("Xeno",))
+    assert chosen is None or chosen[0].text == end
+
+
+@pytest.mark.parametrize("sentence, number, subject", [
+    # the baseline is only what the sentence compares with
+    ("Xeno improves accuracy over the baseline by 5%.", "5%", "method"),
+    ("Xeno reaches lower loss than the baseline, and 91% accuracy.", "91%", "method"),
+    # the baseline labels the number itself
+    ("Xeno reaches 91% equivalence (compared to baseline: 9%, self-debugging: 27%).", "9%",
+     "baseline"),
+    ("Xeno reaches 91% equivalence (compared to baseline: 9%, self-debugging: 27%).", "27%",
+     "baseline"),
+    ("Xeno outperforms the 10\u00d7 larger Qwen2.5-VL-72B (50.5% vs. 47.3%).", "50.5%",
+     "method"),
+])
+def test_a_baseline_compared_with_owns_only_its_own_numbers(sentence, number, subject):
+    assert binding_of(sentence, number, ("Xeno",)).subject == subject
+
+
+def test_a_model_outdone_is_no_quantity_and_a_bare_gain_names_none():
+    outdone = "Xeno outperforms the 10\u00d7 larger Qwen2.5-VL-72B (50.5% vs. 47.3%)."
+    assert binding_of(outdone, "50.5%", ("Xeno",)).quantity is None
+    assert "50.5%" not in highlight(outdone)
+    gains = "Xeno improves over strong baselines, achieving gains of 4.1% on image benchmarks."
+    assert binding_of(gains, "4.1%", ("Xeno",)).quantity is None
+    assert highlight(gains) == ""

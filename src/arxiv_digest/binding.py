@@ -14,10 +14,21 @@ Binding reads the number's clause (not the whole sentence) and decides:
   down; "improves FID" is FID down, "improves energy efficiency" efficiency up: the head
   noun decides). Only a change word that governs this number gives one; a number beside
   its metric is a level ("achieving 91.9% PickScore": none), and so is the starting value
-  A of "from A to B", which is the baseline's;
+  A of "from A to B", which is the baseline's. A may carry a parenthesis or a short
+  qualifier before "to" ("from 82.0% with the best heuristic schedule to 91.8%"), and the
+  pair may be written "to B from A". The end B of a pair and the A of a compared pair
+  under a comparative ("lower MSE (22.59 vs. 24.67)") are ``level`` results: their
+  direction is the way they differ from the other value, never a change by that much. A
+  verb that names its way ("raises", "cuts") says which way the pair is stated to move,
+  even against its numbers; a level it reaches ("raises MSE to 22.59") keeps direction
+  none and records the verb's way as ``reached``;
 * ``subject``: ``method`` (the paper's own method), ``baseline`` (a compared or critiqued
   approach: "isotropic covariances suffer Ω(1/T)", "DSVI baseline of 0.017"), ``finding``
-  (a fact about a phenomenon: "we find that DINOv2 exhibits 7.3× higher rank"), or None;
+  (a fact about a phenomenon: "we find that DINOv2 exhibits 7.3× higher rank"), or None.
+  A baseline named only as what the sentence compares with ("lower loss than the
+  unpruned baseline (0.0236 vs. 0.0240) and …") owns none of the numbers after it; in
+  "A vs. B" A is the sentence's subject's and B the compared side's; in "from A (the
+  baseline's) to B", B is the method's;
 * ``condition``: "at 50% sparsity", "on ImageNet 256×256".
 
 A binding is ``confident`` only when it is a result whose quantity is named and whose
@@ -40,9 +51,9 @@ from arxiv_digest.binding_words import (
     METHOD_CUE, METRIC, NAME_AFTER, NAME_BEFORE, NAMED_SETTING, NOUN_CHANGE, SETTING_AFTER,
     SETTING_BEFORE,
     SPEED, STOP, TIME_UNITS, UP, WORD, canonical_metric, change_direction, is_change_of,
-    quantity_words,
+    quantity_words, states_way,
 )
-from arxiv_digest.claims import _CHANGED_BEFORE
+from arxiv_digest.claims import _CHANGED_BEFORE, PAIR_ASIDE, unit_words
 from arxiv_digest.memo import remembered_here
 
 WINDOW = 110                    # characters of clause read on either side of a number
@@ -57,6 +68,11 @@ class Binding:
     condition: str | None
     confident: bool
     phrase: str                   # a short rendering faithful to the source's words
+    reached: str = "none"         # a level reached by a verb that names its way ("raises
+                                  # MSE to 22.59": up); the level itself has no direction
+    level: bool = False           # a level compared with another: either end of "from A
+                                  # to B", A of "lower MSE (A vs. B)"; its direction is the
+                                  # way it differs from the other, never a change by A
 
 
 def clause_of(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -85,14 +101,18 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
             bare.group(2) or _CHANGED_BEFORE.search(before, max(0, bare.start() - 60),
                                                     bare.start())):
         comparison = f"from {bare.group(1)} to {number}"     # "boosts X (GenEval: A to B)"
+    reverse = _FROM_AFTER.match(after) if _TO_BEFORE.search(before) else None
+    if reverse and not (comparison or "").startswith("from") and _CHANGED_BEFORE.search(
+            before[-80:]):
+        comparison = f"from {reverse.group('a').rstrip('.,')} to {number}"   # "to B from A"
     start_of = _starting_value(number, before, after, comparison)
     if start_of:
         comparison = start_of
     else:
         spelled = _SPELLED_PAIR.search(before[-110:])
         if spelled and not (comparison or "").startswith("from"):
-            aside = spelled.group("aside").strip()
-            words = f" {aside}" if aside and not aside.startswith("(") else ""
+            words = unit_words(spelled.group("aside"))
+            words = f" {words}" if words else ""
             comparison = f"from {spelled.group('a')}{words} to {number}"
     between = re.match(r"^\s*and\s+([\-\u2212]?\d[\d.,]*\S*)", after) \
         if re.search(r"\bbetween\s*$", before) else None
@@ -100,6 +120,8 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
         comparison = f"between {number} and {between.group(1).rstrip('.,;')}"
     role = _role(number, before, after, unit, metric, comparison, kind)
     quantity, word = _quantity(number, before, after, metric, unit, role, kind)
+    if quantity and _BARE_CHANGE.fullmatch(quantity):
+        quantity = None                      # "gains of 4.1%": a gain of what, it does not say
     if quantity is None and role == "result":
         quantity = _shared_quantity(before, metric, unit)
     against = _compared_with(sentence, c_lo, start, names) if role in ("result", "other") \
@@ -124,24 +146,45 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
                  and not _conflicting(before, after, word)
                  and _sure(number, sentence[:start], after, quantity, direction, subject,
                            comparison, unit, names))
+    versus = _VERSUS_B.match(after) if not start_of and not word and direction != "none" \
+        and _versus_word(before, after) else None
     if start_of and role == "result" and quantity:
         phrase = f"starting {quantity} {_qualified(number, before)}"
+    elif versus and role == "result" and quantity:    # "lower MSE (22.59 vs. 24.67)"
+        said = "" if _COMPARATIVE.match(quantity) else f"{_comparative(direction, quantity)} "
+        phrase = f"{said}{quantity} ({number} vs {versus.group(1)})"   # or "more accurate (…"
     else:
         phrase = _phrase(_qualified(number, before), quantity, direction, word, comparison,
                          condition, role, relation or None)
-    return Binding(role, quantity, direction, subject, condition, confident, phrase)
+    reached = _reached_way(before, quantity) if direction == "none" else "none"
+    level = bool(start_of or versus) or (comparison or "").startswith("from")
+    return Binding(role, quantity, direction, subject, condition, confident, phrase, reached,
+                   level)
 
 
+# A quantity that only names a change ("average gains"): a change of what, it does not say.
+_BARE_CHANGE = re.compile(r"(?:(?:average|mean|relative|absolute|overall)\s+)*(?:gains?|"
+                          r"improvements?|increases?|reductions?|decreases?|drops?|boosts?|"
+                          r"rises?|declines?|cuts?|savings?)", re.I)
 # "86.70 +/- 0.02%": a spread, never a headline.
 _UNCERTAINTY = re.compile(r"(?:\+/-|\u00b1|\\pm)\s*$")
 _QUALIFIER_WORDS = (r"(?:(?:up to|about|around|roughly|nearly|almost|approximately|only|just|"
                     r"over|more than|less than)\s+)?")
+_B_QUALIFIER = r"(?:(?:about|around|roughly|nearly|approximately|near|only|just)\s+)?"
 _PAIR_UNIT = r"(?:\s?(?:%|\u00d7|x|dB|points|pp|s|ms|seconds|steps|GB)(?![a-zA-Z]))?"
-_ASIDE = r"(?:\s*\([^()\d]{1,60}\)|(?:\s+(?!to\b)[A-Za-z][\w\-]*){1,3})?"
+_ASIDE = PAIR_ASIDE + "?"          # what A may carry before "to" (see claims)
 _SPELLED_PAIR = re.compile(
     r"\bfrom\s+" + _QUALIFIER_WORDS + r"(?P<a>[\-+\u2212]?\d[\d.,]*" + _PAIR_UNIT + r")"
-    r"(?P<aside>" + _ASIDE + r")\s*(?:to|\u2192|->|\u27f6)\s*$")
-_PAIR_REST = re.compile(r"^" + _ASIDE + r"\s*(?:to|\u2192|->|\u27f6)\s*[\-+\u2212]?\.?\d")
+    r"(?P<aside>" + _ASIDE + r")\s*(?:to|\u2192|->|\u27f6)\s*" + _B_QUALIFIER + "$")
+_PAIR_NUMBER = r"[\-+\u2212]?\.?\d[\d.,]*" + _PAIR_UNIT
+# "to B from A", the pair written the other way round after a change verb.
+_TO_BEFORE = re.compile(r"\bto\s+" + _QUALIFIER_WORDS + r"$", re.I)
+_FROM_AFTER = re.compile(r"^\s*from\s+" + _QUALIFIER_WORDS + r"(?P<a>" + _PAIR_NUMBER + r")",
+                         re.I)
+_TO_B_FROM = re.compile(r"\bto\s+" + _QUALIFIER_WORDS + r"(?P<b>" + _PAIR_NUMBER + r")\s+from\s+"
+                        + _QUALIFIER_WORDS + r"$", re.I)
+_PAIR_REST = re.compile(r"^" + _ASIDE + r"\s*(?:to|\u2192|->|\u27f6)\s*" + _B_QUALIFIER
+                        + r"[\-+\u2212]?\.?\d")
 
 
 def _shared_quantity(before: str, metric: str | None, unit: str | None) -> str | None:
@@ -202,7 +245,11 @@ def _starting_value(number: str, before: str, after: str, comparison: str | None
     """The pair ("from A to B") when the number is its A — the level the change starts
     from, whatever stands between A and "to" ("from 82.0% (best heuristic schedule) to
     91.8%") — else ''. A bare "A to B" after a "from" pair is one too ("from 8.26 to 6.27
-    on SiT, 32.39 to 26.69 on JiT")."""
+    on SiT, 32.39 to 26.69 on JiT"), and so is the A of "lowers X to B from A"."""
+    turned = _TO_B_FROM.search(before)
+    if turned and not (comparison or "").startswith("from") and _CHANGED_BEFORE.search(
+            before[:turned.start()][-80:]):
+        return f"from {number} to {turned.group('b').rstrip('.,')}"
     rest = _PAIR_REST.match(after)
     if not rest:
         return ""
@@ -452,6 +499,8 @@ def _moved(before: str, metric: str | None) -> str | None:
     return " ".join(words[-2:]) if words else None
 
 
+# What joins a change noun to its amount: "drops of", "gains by", "gains as high as".
+_OF_BY = r"(?:of|by|as\s+(?:high|large|much|great)\s+as)"
 _SWINGS = r"(?:swings?|variations?|fluctuations?|changes?|shifts?)"
 
 
@@ -460,7 +509,7 @@ def _changed_noun(before: str) -> tuple[str, str] | None:
     of"; a change of no stated way ("accuracy swings of up to 32 points") is a change in X,
     with no direction."""
     noun = re.search(r"\b((?:[A-Za-z][\w\-@]*\s){0,2}?[A-Za-z][\w\-@]*)\s+(" + CHANGE_NOUN
-                     + "|" + _SWINGS + r")\s+(?:of|by)\s+" + _QUALIFIER_WORDS + r"$",
+                     + "|" + _SWINGS + r")\s+" + _OF_BY + r"\s+" + _QUALIFIER_WORDS + r"$",
                      before[-80:], re.I)
     if not noun or noun.group(1).split()[-1].lower() in STOP:
         return None
@@ -482,7 +531,7 @@ def _quantity_before(before: str, metric: str | None, unit: str | None):
     verb = re.search(r"\b(reduc\w*|improv\w*|increas\w*|boost\w*|lower\w*|decreas\w*|rais\w*|"
                      r"cut\w*|drop\w*|gain\w*|speed\w*|enhanc\w*)\s+(?:the\s+|in\s+)?"
                      r"((?:[\w\-@]+\s){0,4}?[\w\-()@]+)(?:\s+(?:over|against|relative to|compared "
-                     r"to)\s+[\w\-]+)?\s+(?:by|to|from\s+(?:\S+\s+){1,5}?to|from)\s*(?:up to\s+|"
+                     r"to)\s+[\w\-]+)?\s+(?:by|to|from\s+(?:\S+\s+){1,7}?to|from)\s*(?:up to\s+|"
                      r"about\s+|over\s+|roughly\s+|nearly\s+|almost\s+|just\s+)?$",
                      before[-100:], re.I)
     if verb:
@@ -492,7 +541,12 @@ def _quantity_before(before: str, metric: str | None, unit: str | None):
         return _tail(head), verb.group(1).lower()
     if metric:
         return metric, ""
+    if _OUTDONE_BEFORE.search(before[-80:]):
+        return None, ""                      # "outperforms Qwen2.5-VL-72B (50.5%": a model
     plain = re.sub(_QUALIFIER_WORDS + r"$", "", before[-40:], flags=re.I)   # not "up to"
+    compared = _COMPARED_BEFORE.search(before[-80:])
+    if compared:                             # "lower loss than the baseline (0.0236"
+        plain = before[-80:][:compared.start()] + " ("
     named = re.search(r"(?<![\w.])((?:[A-Za-z][\w\-]*\s){0,2}[A-Za-z][\w\-]*)\s*(?:of|=|:|is|to|\()\s*"
                       r"[\u2265\u2264~\u2248<>]?\s*$", plain)
     if named and named.group(1).split()[-1].lower() not in STOP:
@@ -500,6 +554,15 @@ def _quantity_before(before: str, metric: str | None, unit: str | None):
     if unit in TIME_UNITS:
         return "time", ""
     return None, ""
+
+
+# The thing compared with, right before "(A vs. B)" or "(A": not the quantity.
+_COMPARED_BEFORE = re.compile(r"(?<!\bmore)(?<!\bless)(?<!\brather)(?<!\bother)\s+(?:than|vs\.?|"
+                              r"versus|compared (?:to|with)|relative to|against)\s+"
+                              r"(?:the\s+|an?\s+)?(?:[\w\-.]+\s+){0,3}?[\w\-.]+\s*\(\s*$", re.I)
+_OUTDONE_BEFORE = re.compile(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\s+"
+                             r"(?:the\s+|an?\s+)?(?:[\w\-.\u00d7]+\s+){0,3}?[\w\-.]+\s*\(\s*$",
+                             re.I)
 
 
 def _words(text: str, limit: int = 4) -> list[str]:
@@ -544,17 +607,23 @@ def _direction(number, before, after, quantity, comparison, word) -> str:
             a, b = float(pair.group(1).replace(",", "")), float(pair.group(3).replace(",", ""))
         except ValueError:
             a = b = 0.0
-        return "up" if b > a else "down" if b < a else "none"
+        numeric = "up" if b > a else "down" if b < a else "none"
+        verb = _pair_verb(before)
+        said = change_direction(verb, quantity) if verb and states_way(verb) else "none"
+        return said if said != "none" and numeric != "none" else numeric
     if quantity == "speed":
         return "down" if word == "slower" else "up"
     if _REACHED.search(before[-90:]):
         return "none"                        # "improves to 97.8%": the level reached
+    if word:
+        return _from_word(word, quantity)    # "gains of more than 10%": a bound on a change
     if re.search(r"(?:\b(?:less|more|fewer|greater|no more|no less)\s+than|\bat (?:most|least)|"
                  r"\bunder|\bwithin|\bbelow|\babove|[\u2264\u2265<>])\s*(?:about\s+|~)?$",
                  before[-20:], re.I):
         return "none"                        # a bound on a level, not a change
-    if word:
-        return _from_word(word, quantity)
+    compared = _versus_word(before, after)
+    if compared:
+        return _from_word(compared, quantity)   # "lower MSE (22.59 vs. 24.67)": a change
     if _MARGIN.search(before[-90:]):
         return _from_word("improves", quantity)   # a win's margin, the quantity's better way
     governing = _governing(number, before, after)
@@ -573,12 +642,63 @@ def _direction(number, before, after, quantity, comparison, word) -> str:
 
 _LEADING = _QUALIFIER_WORDS
 # A change verb whose phrase ends in "to": the number is the level reached, not the change.
-_REACHED = re.compile(r"(?:" + CHANGE_VERB.pattern + r")(?:(?!\bfrom\b|\bby\b)[^,;:\d]){0,60}?"
+_REACHED = re.compile(r"(" + CHANGE_VERB.pattern + r")(?:(?!\bfrom\b|\bby\b)[^,;:\d]){0,60}?"
                       r"(?<!\bup )\bto\s+" + _QUALIFIER_WORDS + r"$", re.I)
 # The margin of a win: "outperforms X by (an average of) up to", "outperforming HPSv3".
 _MARGIN = re.compile(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b(?:[^,;]{0,60}\bby"
                      r"(?:\s+an?\s+(?:average|margin)\s+of)?|(?:\s+[A-Z][\w\-.+]*){1,3})\s*"
                      + _QUALIFIER_WORDS + r"$", re.I)
+
+
+def _pair_verb(before: str) -> str:
+    """The change verb whose phrase ends where the number's pair starts ("raises MSE from
+    A to", "lowers MSE to"), or ''. A verb that names its way ("raises") says which way
+    the pair is stated to move, even where its numbers go the other way."""
+    tail = before[-110:]
+    spelled = _SPELLED_PAIR.search(tail) or _TO_BEFORE.search(tail)
+    if not spelled:
+        return ""
+    head = tail[:spelled.start()]
+    found = ""
+    for verb in CHANGE_VERB.finditer(head):
+        if re.fullmatch(r"[^,;:\d]{0,60}", head[verb.end():]):
+            found = verb.group(0)
+    return found
+
+
+_COMPARATIVE = re.compile(r"\b(?:lower|higher|fewer|more|less|smaller|larger|greater|better|"
+                          r"worse|faster|slower)\b|" + CHANGE_VERB.pattern, re.I)
+
+
+def _versus_word(before: str, after: str) -> str:
+    """The comparative that governs "A vs. B" when the number is its A: the last one
+    between the pair and the previous number or punctuation ("lower VAE reconstruction
+    MSE (22.59 vs. 24.67)", "lower loss than the baseline, 0.0236 vs. 0.0240"), or ''.
+    The word, not the order of the numbers, gives the way A differs from B."""
+    if not _OPENS_VERSUS.match(after):
+        return ""
+    opener = re.search(r"[(,:]\s*$", before)
+    if not opener:
+        return ""
+    span = re.split(r"[\d,;:()]", before[:opener.start()][-70:])[-1]
+    own = re.match(r"^\s*(?:%|\u00d7|x|dB|pp|points?|times)?\s*(?:" + _COMPARATIVE.pattern
+                   + r")", span, re.I)
+    if own:
+        span = span[own.end():]             # "62% fewer tokens (45,434 vs": 62%'s word
+    found = None
+    for found in _COMPARATIVE.finditer(span):
+        pass
+    return found.group(0) if found else ""
+
+
+def _reached_way(before: str, quantity: str | None) -> str:
+    """The way a verb that names its way moves a quantity to the level reached ("raises
+    MSE to", "cuts latency to": up, down), or none ("improves accuracy to": which way is
+    better decides, and the level says nothing more)."""
+    found = _REACHED.search(before[-90:])
+    if not found or not states_way(found.group(1)):
+        return "none"
+    return change_direction(found.group(1), quantity)
 
 
 def _governing(number: str, before: str, after: str) -> str:
@@ -592,7 +712,8 @@ def _governing(number: str, before: str, after: str) -> str:
         if re.fullmatch(r"[^,;:\d]{0,60}?\b(?:by|to)\s+" + _LEADING, rest, re.I) or (
                 ratio and re.fullmatch(r"\s*(?:by\s+)?" + _LEADING, rest, re.I)):
             return last.group(0)             # "reduces FID by", "cuts 40%", "saves up to"
-    noun_of = re.search(r"\b(" + CHANGE_NOUN + r")\s+(?:of|by)\s+" + _LEADING + r"$", tail, re.I)
+    noun_of = re.search(r"\b(" + CHANGE_NOUN + r")\s+" + _OF_BY + r"\s+" + _LEADING + r"$", tail,
+                        re.I)
     if noun_of:
         return noun_of.group(1)              # "drops of up to 18.9 points"
     noun = re.match(r"^\s*(?:\)\s*|\([^()]{0,30}\)\s*)?(?:(?!(?:in|of|on|to|for|and|or|than|with|the|a)\b)"
@@ -623,20 +744,46 @@ def _conflicting(before: str, after: str, word: str) -> bool:
 
 # -- subject --------------------------------------------------------------------------------
 
+# What a comparison is made with: "than the unpruned baseline", "over prior methods".
+_COMPARED_WITH = re.compile(r"\b(?:than|vs\.?|versus|compared (?:to|with)|relative to|against|"
+                            r"over)\s+(?:the\s+|an?\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+# A name right before its number: "baseline: 9%", "baseline of 9%", "baseline (9%".
+_LABELS = re.compile(r"[\w\-]*\s*(?:[:=]|\bof\b|\bat\b|\bis\b)?\s*[(~]?\s*$", re.I)
+# The number opens "A vs. B": A is the side the sentence is about, B the compared one.
+_OPENS_VERSUS = re.compile(r"^\s*(?:vs\.?|versus)\s*[\-+\u2212]?\.?\d", re.I)
+_VERSUS_B = re.compile(r"^\s*(?:vs\.?|versus)\s*([\-+\u2212]?\.?\d(?:[\d,]|\.\d)*"
+                       + _PAIR_UNIT + r")", re.I)
+
+
 def _subject(head: str, before: str, after: str, comparison, names) -> str | None:
+    """Whose number it is. A baseline named as what the sentence compares with ("lower MSE
+    than the unpruned baseline (0.0236 vs. 0.0240) and …") is not the subject of the
+    numbers after it; in "from A (baseline) to B", B is the other side's: the method's."""
     if _MARGIN.search(before[-90:]):
         return "method"                      # the margin of a win
+    if (comparison or "").lower().startswith("from"):
+        pair = _SPELLED_PAIR.search(before[-110:])
+        if pair and BASELINE_CUE.search(pair.group("aside")):
+            return "method"                  # "from 24.67 for the unpruned baseline to"
     local = re.split(r",|\band\b|;|\(", before)[-1]
     if BASELINE_OBJECT.search(local[-45:]) and not BOUND_THAN.search(local[-20:]) and not (
             comparison or "").lower().startswith("from"):
         return "baseline"
-    if re.search(r"\b(?:outperform\w*|surpass\w*|than|vs\.?|versus|compared (?:to|with)|"
-                 r"over|prior|previous|baseline)\b[^,;()]{0,50}\([^()]*$", before[-90:], re.I):
+    if re.search(r"\(\s*(?:compared (?:to|with)|vs\.?|versus|relative to|than|over|against)"
+                 r"\s+(?=[^\s\d\-+\u2212~.])[^()]*$", before[-90:], re.I):
+        return "baseline"                    # "(compared to baseline: 9%, self-debugging: 27%"
+    if not _OPENS_VERSUS.match(after) and re.search(
+            r"\b(?:outperform\w*|surpass\w*|than|vs\.?|versus|compared (?:to|with)|"
+            r"over|prior|previous|baseline)\b[^,;()]{0,50}\([^()]*$", before[-90:], re.I):
         return "baseline"                    # "outperforming SVDQuant (FID 18.9"
     own = _last_own(before, names)
     cue = None
+    versus = _OPENS_VERSUS.match(after)
     for match in BASELINE_CUE.finditer(before[-70:]):
-        cue = len(before) - 70 + match.start() if len(before) > 70 else match.start()
+        at = len(before) - 70 + match.start() if len(before) > 70 else match.start()
+        labels = not versus and _LABELS.match(before, at + len(match.group(0)))
+        if labels or not _COMPARED_WITH.search(before, max(0, at - 60), at):
+            cue = at      # not only what the sentence compares with ("compared to baseline: 9%")
     if cue is not None and (own is None or cue > own):
         return "baseline"
     if FINDING_CUE.search(head[-200:]) and own is None:

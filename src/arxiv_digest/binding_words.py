@@ -78,6 +78,14 @@ def change_direction(word: str, quantity: str | None) -> str:
     return "none"
 
 
+def states_way(word: str) -> bool:
+    """The change word names its way by itself ("raises", "cuts"), whatever the quantity
+    — unlike "improves" or "degrades", whose way depends on which way is better."""
+    word = word.lower()
+    return word.startswith(_DOWN_STEMS + _UP_STEMS) and not word.startswith(
+        _BETTER_STEMS + _WORSE_STEMS)
+
+
 def lower_is_better(quantity: str | None) -> bool:
     """Whether less of ``quantity`` is better, read on its head noun: the last word before
     any "of/on/per…" phrase, passing over words such as "score" or "rate" that say

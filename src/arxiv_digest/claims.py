@@ -74,16 +74,37 @@ _BASELINE_RE = re.compile(
     r"\s+(?:the\s+)?(?:strong\s+|prior\s+|previous\s+|existing\s+)?(?:baselines?\s+)?"
     r"(?:such as\s+)?(?:like\s+)?"
     r"(?P<name>[A-Z][\w\-\.+]*(?:\s+(?:[A-Z0-9][\w\-\.+]*|of|and))?(?:\s+[A-Z0-9][\w\-\.+]*)?)")
-# "from A to B": after "from", A may carry a few words or a parenthesis before "to"
-# ("from 82.0% (best heuristic schedule) to 91.8%", "from 56 GPU training hours to 3.3
-# seconds"); without "from" ("32.39 to 26.69"), A is followed by "to" directly.
+# What A of "from A to B" may carry before "to": a parenthesis ("(best heuristic
+# schedule)"), one to three words of its unit ("GPU training hours"), or a qualifier of
+# up to six words opened by a preposition ("with the best heuristic schedule", "for the
+# unpruned baseline") — no number, no punctuation and no clause word inside.
+QUALIFIER_ASIDE = (r"\s+(?:with|for|under|using|on|in|at|of|without|across|over)"
+                   r"(?:\s+(?!(?:to|and|or|but|while|whereas|which|that|from)\b)"
+                   r"[A-Za-z][A-Za-z\-']*){1,5}")
+PAIR_ASIDE = (r"(?:\s*\([^()\d]{1,60}\)|(?:\s+(?!to\b)[A-Za-z][\w\-]*){1,3}|"
+              + QUALIFIER_ASIDE + r")")
+_QUALIFIER_START = re.compile(r"^\s*(?:with|for|under|using|on|in|at|of|without|across|over)\b")
+
+
+def unit_words(aside: str) -> str:
+    """The words of A's unit in an aside of "from A … to B" ("GPU training hours"), or ''
+    for a parenthesis or a qualifier, which say under what A holds, not what it counts."""
+    aside = aside.strip()
+    if not aside or aside.startswith("(") or _QUALIFIER_START.match(aside):
+        return ""
+    return aside
+
+
+# "from A to B": after "from", A may carry an aside before "to" (above); without "from"
+# ("32.39 to 26.69"), A is followed by "to" directly.
 _FROM_TO_RE = re.compile(
     r"(?P<from>\bfrom\s+(?:(?:about|around|roughly|nearly|only|just)\s+)?)?"
     + _NUMBER.replace("?P<sign>", "?P<s1>").replace("?P<num>", "?P<a>")
     + r"(?:\s?(?P<u1>%|\u00d7|x(?![a-zA-Z])|dB|points|pp|s|ms|seconds|steps|GB|MB|KB|TB|hours|min)"
     r"(?![a-zA-Z]))?"
-    r"(?P<aside>(?(from)(?:\s*\([^()\d]{1,60}\)|(?:\s+(?!to\b)[A-Za-z][\w\-]*){1,3}))?)"
+    r"(?P<aside>(?(from)" + PAIR_ASIDE + r")?)"
     r"\s*(?:to|(?P<arrow>\u2192|->|\u27f6))\s*"
+    r"(?:(?:about|around|roughly|nearly|approximately|near|only|just)\s+)?"
     + _NUMBER.replace("?P<sign>", "?P<s2>").replace("?P<num>", "?P<b>"))
 _RANGE_RE = re.compile(_NUMBER + r"(?:\s?[\u00d7x%](?=\s?(?:-|\u2013|\u2014|to)\s?\d))?"
                        r"\s?(?:-|\u2013|\u2014|to)\s?"
@@ -326,15 +347,15 @@ def _from_to(s: _Sentence) -> None:
         if after:
             b_end = after.end()
         unit = _normalise_unit(after.group(1) if after else match.group("u1"), "")
-        a_unit = _normalise_unit(match.group("u1"), "") or (unit if not match.group("aside")
-                                                            else None)
+        aside = match.group("aside")
+        words = unit_words(aside)
+        a_unit = _normalise_unit(match.group("u1"), "") or (None if words else unit)
         a_start = match.start("s1") if match.group("s1") else match.start("a")
         a_end = match.end("u1") if match.group("u1") else match.end("a")
         a_text = sentence[a_start:a_end]
         b_text = sentence[match.start("s2") if match.group("s2") else b_start:b_end]
-        aside = match.group("aside").strip()
-        if aside and not aside.startswith("("):
-            a_text += " " + aside                     # "56 GPU training hours"
+        if words:
+            a_text += " " + words                     # "56 GPU training hours"
         # "boosts X (GenEval: A to B)": a change verb just before makes a bare pair one
         pair = bool(match.group("from") or match.group("arrow")) or paired or bool(
             _CHANGED_BEFORE.search(sentence, max(0, a_start - 60), a_start))

@@ -11,7 +11,10 @@ A starting value ("from 82.0% to 91.8%") is the baseline's level, so "reaches 82
 accuracy" fails on direction and subject; a number the source states as a level
 ("achieving 91.9% PickScore") fails when our text gives it a direction; a ratio of how
 much more something moves ("moves FID 3.2× more") is a change in that quantity, never the
-quantity itself ("3.2× more FID").
+quantity itself ("3.2× more FID"). A level the source compares ("from 82.0% to 91.8%",
+"lower MSE (22.59 vs. 24.67)") may be restated as a plain level ("reaches 91.8%") or as
+the same comparison, never as a change by that much ("91.8% higher accuracy"); a level
+our text says a verb raised or cut ("raises MSE to 22.59") must go the source's way.
 """
 
 from __future__ import annotations
@@ -54,8 +57,11 @@ def compatible(ours: Binding, our_unit, theirs: Binding, their_sentence: str,
         return False                       # a setting, size or name shown as a result
     if their_unit in ("%", "\u00d7") and our_unit not in ("%", "\u00d7"):
         return False                       # "3.3× fewer FLOPs" is not "FLOPs 3.3"
-    if theirs.direction != "none" and ours.direction == "none" and our_unit in _CHANGE_UNITS:
+    if theirs.direction != "none" and not theirs.level and ours.direction == "none" \
+            and our_unit in _CHANGE_UNITS:
         return False                       # a change ("drops of 18.9 points") shown as a level
+    if ours.direction != "none" and theirs.direction != "none" and ours.level != theirs.level:
+        return False                       # "91.8% higher accuracy" for "from 82.0% to 91.8%"
     if ours.quantity and theirs.quantity and is_change_of(ours.quantity) != is_change_of(
             theirs.quantity):
         return False                       # "3.2× more FID" for "moves FID 3.2× more"
@@ -67,6 +73,8 @@ def compatible(ours: Binding, our_unit, theirs: Binding, their_sentence: str,
             return False                   # a quantity the source never names
     if ours.direction != "none" and ours.direction != theirs.direction:
         return False
+    if ours.reached != "none" and _way(theirs) not in ("none", ours.reached):
+        return False                       # "raises MSE to 22.59" for a lower MSE
     if ours.subject and theirs.subject and ours.subject != theirs.subject and not (
             ours.subject in _OWN and theirs.subject in _OWN):
         return False
@@ -97,10 +105,18 @@ def meaning_problem(segment: str, sources: list, names: tuple[str, ...]) -> str 
     return None
 
 
+def _way(b: Binding) -> str:
+    """Which way the source moves the number's quantity: its change, or the way a verb
+    moved it to the level reached."""
+    return b.direction if b.direction != "none" else b.reached
+
+
 def _said(b: Binding) -> str:
     parts = [b.quantity or "an unnamed quantity"]
-    if b.direction != "none":
-        parts.append({"up": "going up", "down": "going down"}[b.direction])
+    if _way(b) != "none":
+        parts.append({"up": "going up", "down": "going down"}[_way(b)])
+        if b.direction != "none":
+            parts.append("(the level reached)" if b.level else "by this much")
     if b.subject:
         parts.append(f"of the {b.subject}" if b.subject != "finding" else "as a finding")
     return " ".join(parts)
