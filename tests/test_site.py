@@ -316,3 +316,20 @@ def test_build_for_one_profile_leaves_the_others_pages_as_they_were(stored, flow
     assert b"New Flows" not in before["digests/flows/2026-06-10.html"]
     with pytest.raises(Exception, match="no profile named 'nope'"):
         build(stored, out, profile="nope")
+
+
+def test_a_build_for_one_profile_keeps_the_sites_base_url(stored, flows, tmp_path):
+    """`site build --profile P` without --base-url writes P's feeds with the URL the site
+    was built with, not the default: one site never mixes feed links. A profile may be
+    named by its file, as for the other commands."""
+    from conftest import invoke
+
+    out = tmp_path / "site"
+    invoke("site", "build", "--out", out, "--base-url", "https://lab.example.org/digest/",
+           home=stored.home)
+    invoke("site", "build", "--out", out, "--profile",
+           stored.home / "profiles" / "flows.toml", home=stored.home)
+    for name in ("flows", "diffusion"):
+        feed = (out / "feeds" / f"{name}.atom.xml").read_text()
+        assert "https://lab.example.org/digest/" in feed, name
+        assert "localhost" not in feed, name

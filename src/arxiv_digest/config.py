@@ -182,8 +182,9 @@ def model_missing(purpose: str) -> ConfigError:
     return ConfigError(
         f"{purpose} needs a model, and none is configured: set OPENAI_API_KEY (OpenAI's "
         "API) or OPENAI_BASE_URL (any OpenAI-compatible server, e.g. a local llama.cpp, "
-        "Ollama, vLLM or LM Studio), or api_key / base_url under [llm] in config.toml; the "
-        "model name comes from ARXIV_DIGEST_MODEL or [llm] model")
+        "Ollama, vLLM or LM Studio; base_url under [llm] in config.toml works too), and the "
+        "model in ARXIV_DIGEST_MODEL or [llm] model; keep keys in the environment, not in "
+        "files")
 
 
 def parse_categories(text: str) -> list[str]:

@@ -109,7 +109,13 @@ def read_listing(settings: Settings, store: Store, day: date | None = None) -> L
         after = [d for d in stored_dates if d > day]
         near = [describe(d) for d in (before[-1:] + after[:1])]
         hint = f"; stored listings nearest to it: {' and '.join(near)}" if near else ""
-        raise DigestError(f"no listing for {describe(day)} in the store{hint}. Fetch it with "
-                          f"`arxiv-digest ingest --date {day}` or replay a file with --input")
+        now = datetime.now(timezone.utc)
+        if day == latest_listing_date(now, settings.holidays):
+            how = "fetch it with `arxiv-digest ingest` (the latest announcement)"
+        else:
+            how = (f"replay a saved listing with `arxiv-digest ingest --input FILE --date {day}` "
+                   f"(arXiv's feeds serve only the latest announcement, so a past day cannot "
+                   f"be fetched live)")
+        raise DigestError(f"no listing for {describe(day)} in the store{hint}; {how}")
     return store.load_listing(day, [c for c in categories if c in stored])
 

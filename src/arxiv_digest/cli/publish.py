@@ -23,8 +23,9 @@ def site() -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Site directory (default: <data dir>/site).")
 @click.option("--base-url", help="Public URL of the site, for absolute links in feeds "
-                                 "(default: site_url in config.toml).")
-@click.option("--profile", "profile_name", metavar="NAME",
+                                 "(default: site_url in config.toml; with --profile, the "
+                                 "URL the site was last built with).")
+@click.option("--profile", "profile_name", metavar="NAME|PATH",
               help="Render only this profile's digest pages and feeds anew (other profiles' "
                    "pages are kept as they are; site-wide pages are updated).")
 @click.option("--full", is_flag=True,
@@ -36,17 +37,22 @@ def site_build(ctx, out_dir, base_url, profile_name, full) -> None:
 
     Incremental: a page is rendered again only when what it shows changed (its digest,
     its neighbours, its profile, the templates)."""
-    from arxiv_digest.publish.site import build_site
+    from arxiv_digest.publish.site import build_site, last_base_url
     from arxiv_digest.store import Store
 
     settings = ctx.obj["settings"]
+    out = out_dir or settings.home / "site"
+    profile = profile_name                 # a name of stored digests, or a profile file's
+    if profile_name and (profile_name.endswith(".toml") or "/" in profile_name):
+        profile = load_profile_named(ctx, profile_name).name
+    if not base_url and profile:            # one profile's feeds: as the rest of the site
+        base_url = last_base_url(out)
     if not base_url:
         for line in settings.defaults_in_use("site_url"):
             warn(line)
     with writing(ctx, "site build"), Store(settings.db_path) as store:
-        report = build_site(store, out_dir or settings.home / "site", settings.home,
-                            base_url or settings.site_url, profile=profile_name, full=full,
-                            notify=say)
+        report = build_site(store, out, settings.home, base_url or settings.site_url,
+                            profile=profile, full=full, notify=say)
     say(f"built {report.pages} files from {report.digests} digests into {report.out} "
         f"in {report.seconds:.2f} s ({report.rendered} rendered, {report.kept} unchanged)")
 

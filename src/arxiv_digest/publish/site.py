@@ -96,6 +96,7 @@ def _build(stored: list, profiles: dict, out: Path, base_url: str, profile: str 
         _paper_pages(pages, site)
         _static(staging, [data for _, data in stored])
         _feeds(pages, site, base_url)
+        pages.manifest[BASE_KEY] = [base_url, ""]
         pages.finish()
         staging.chmod(0o777 & ~current_umask())      # mkdtemp makes it private
         _swap(staging, out)
@@ -275,6 +276,15 @@ class Pages:
         self.manifest[""] = _TEMPLATES()
         (self.staging / self.MANIFEST).write_text(json.dumps(self.manifest, sort_keys=True),
                                                   encoding="utf-8")
+
+
+BASE_KEY = "@base_url"        # the manifest remembers the base URL the feeds were built with
+
+
+def last_base_url(out: Path) -> str | None:
+    """The base URL the site in ``out`` was last built with, if it was."""
+    found = _read_manifest(Path(out)).get(BASE_KEY)
+    return found[0] if found else None
 
 
 def _read_manifest(out: Path) -> dict[str, list[str]]:
