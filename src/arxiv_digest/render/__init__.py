@@ -14,20 +14,27 @@ from markupsafe import Markup, escape
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
 from arxiv_digest.textclean import strip_invisible
 
-_MARKER = re.compile(r"\[(\d+)\](?!\()")
 # Brackets are escaped (so no "[text](url)" can form; [n] markers are kept only when no
 # "(" follows), as are emphasis, code, HTML and table characters.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 
 
+_MARKER_RUN = re.compile(r"(?:\[\d+\](?!\())+")
+
+
+def _numbers(run: str) -> list[str]:
+    return re.findall(r"\d+", run)
+
+
 def md_text(value: object) -> str:
-    """Escape Markdown and HTML syntax in text; keep ``[n]`` citation markers readable."""
+    """Escape Markdown and HTML syntax in text; keep ``[n]`` citation markers readable
+    (a run of them as one: ``[9][10]`` -> ``[9, 10]``)."""
     parts = []
     text = str(value or "")
     pos = 0
-    for match in _MARKER.finditer(text):
+    for match in _MARKER_RUN.finditer(text):
         parts.append(_MD_SPECIAL.sub(r"\\\1", text[pos:match.start()]))
-        parts.append(match.group(0))
+        parts.append(f"[{', '.join(_numbers(match.group(0)))}]")
         pos = match.end()
     parts.append(_MD_SPECIAL.sub(r"\\\1", text[pos:]))
     return "".join(parts).replace("\n", " ")
@@ -46,9 +53,22 @@ def md_url(value: object) -> str:
 
 
 def html_prose(value: object) -> Markup:
-    """Escape, then turn ``[n]`` markers into links to the numbered sources."""
+    """Escape, then turn ``[n]`` markers into links to the numbered sources (a run of
+    them as one bracket: ``[9, 10]``)."""
     escaped = str(escape(str(value or "")))
-    return Markup(_MARKER.sub(r'<a class="cite" href="#src-\1">[\1]</a>', escaped))
+
+    def cite(match: re.Match) -> str:
+        links = ", ".join(f'<a class="cite" href="#src-{n}">{n}</a>'
+                          for n in _numbers(match.group(0)))
+        return f'<span class="cites">[{links}]</span>'
+    return Markup(_MARKER_RUN.sub(cite, escaped))
+
+
+def html_name(value: object) -> Markup:
+    """A short name that breaks only at its spaces, never at a hyphen ("PeLAP-A")."""
+    words = str(escape(str(value or ""))).split(" ")
+    return Markup(" ".join(f'<span class="nobr">{w}</span>' if "-" in w else w
+                           for w in words))
 
 
 def _visible(value: object) -> object:
@@ -67,7 +87,8 @@ def _environment(autoescape: bool):
     env = Environment(loader=PackageLoader("arxiv_digest.render", "templates"),
                       autoescape=autoescape, undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True, finalize=_visible)
-    env.filters.update(md=md_text, md_url=md_url, url=safe_url, prose=html_prose)
+    env.filters.update(md=md_text, md_url=md_url, url=safe_url, prose=html_prose,
+                       name=html_name)
     return env
 
 
