@@ -43,7 +43,7 @@ BENCHMARK = _BENCH = re.compile(r"(?<![\w-])(" + "|".join(re.escape(b) for b in 
                     + r")(?![\w+])")
 _FAMILY = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(FAMILIES, key=len,
                                                                            reverse=True))
-                     + r")(?![\w])", re.I)
+                     + r")(?![\w-])", re.I)
 _CANON_FAMILY = {f.lower(): f for f in FAMILIES}
 _BASELINE = re.compile(r"\b(?:outperform\w*|surpass\w*|beat\w*|over|than|compared (?:to|with)|"
                        r"versus|vs\.?)\s+(?:the\s+)?(?:strong\s+)?(?:baselines?\s+)?(?:such as\s+)?"

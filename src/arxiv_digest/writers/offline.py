@@ -27,7 +27,6 @@ from arxiv_digest.writers.sections import PickWriter, with_marker
 from arxiv_digest.writers.tables import table_sentence
 
 NEAR = 0.45          # TF-IDF similarity at which an earlier paper is a close neighbour
-FAR = 0.25           # ... and under which the paper stands apart from the history
 UNAREA = ("other topics", "applications")
 
 
@@ -67,14 +66,9 @@ def why_read(pick: Pick, candidate: Candidate) -> str:
     nearest = detail.get("nearest")
     if nearest is not None:
         other, similarity = nearest
-        if similarity >= NEAR:
-            parts.append(f"It is close to an earlier paper, arXiv {other}: read the two "
-                         f"side by side.")
-        elif similarity <= FAR:
-            parts.append(f"It stands apart from the stored history: even its nearest "
-                         f"earlier paper, arXiv {other}, shares little of its vocabulary.")
-        else:
-            parts.append(f"Its nearest earlier paper is arXiv {other}.")
+        parts.append(f"It is close to an earlier paper, arXiv {other}: read the two side by "
+                     f"side." if similarity >= NEAR else
+                     f"Its nearest earlier paper in the stored history is arXiv {other}.")
     elif detail.get("same_day"):
         parts.append(f"A paper of the same day, arXiv {detail['same_day'][0]}, is close "
                      f"to it.")

@@ -40,11 +40,11 @@ AFFINITY = {
     "limitation": (0.0, 0.2, 0.6),
     "other": (0.3, 0.3, 0.3),
 }
-MAX_LEAD = 2          # sentences of background kept before the paper speaks
-MAX_CORE = 5          # a longer core hands its last sentences to the key insight
+MAX_CORE = 6          # a longer core hands its last sentences to the key insight
 MAX_INSIGHT = 6       # the key insight ends after this many sentences
 MAX_RESULTS = 6       # the results section ends after this many sentences
 ONE_LINE = 200        # a one-line contribution is at most this long
+MIN_LINE = 60         # and says more than "The authors propose X."
 
 CONTRIBUTES = re.compile(
     r"\b(?:we|this (?:paper|work|study))\s+(?:\w+\s+){0,2}?(?:propose|introduce|present|"
@@ -163,7 +163,7 @@ class PickWriter:
         while body and body[-1].role == "limitation":
             body.pop()
         i, j = partition(body)
-        core, insight, results = _trim_lead(body[:i]), body[i:j], body[j:]
+        core, insight, results = body[:i], body[i:j], body[j:]
         if len(core) > MAX_CORE:
             core, insight = core[:MAX_CORE], core[MAX_CORE:] + insight
         if len(insight) > MAX_INSIGHT:      # the rest opens the results: no gap
@@ -282,18 +282,22 @@ class PickWriter:
         return ""
 
     def one_line(self) -> str:
-        """The contribution in one line: a contribution sentence whole, or its main
-        clause; else the title's own phrase for what the paper does."""
-        core = self.blocks.get("core_contribution", [])
-        ordered = [s for s in core if CONTRIBUTES.search(s.text)] + \
-                  [s for s in self.sentences if CONTRIBUTES.search(s.text)] + \
-                  [s for s in core if s.role == "contribution"] + \
-                  [s for s in self.sentences if s.role in ("contribution", "method")]
-        for sentence in ordered:
-            line = _line_of(sentence.text, self.pick.short_name)
-            if line:
-                return line
+        """The contribution in one line: a sentence in which the paper says what it
+        contributes, whole; else the title's own phrase for what it does (when the title
+        names the paper); else that sentence's main clause; else the title's phrase."""
+        speaking = [s for s in self.sentences if CONTRIBUTES.search(s.text) or (
+            s.role == "contribution" and SPEAKS.match(s.text))]
+        lines = [(_line_of(s.text, self.pick.short_name), s) for s in speaking]
+        whole = [line for line, s in lines if line and not line.endswith("\u2026")
+                 and len(line) >= MIN_LINE and _whole(line, s.text, self.pick.short_name)]
+        if whole:
+            return whole[0]
         phrase = self.pick.heading.rstrip(".")
+        if self.pick.named_heading and phrase:
+            return phrase[:1].upper() + phrase[1:] + "."
+        cut = [line for line, _ in lines if line and len(line) >= MIN_LINE]
+        if cut:
+            return cut[0]
         return phrase[:1].upper() + phrase[1:] + "." if phrase else ""
 
 
@@ -301,26 +305,14 @@ def _against(claim: Claim) -> str:
     """What a result is set against, in the source's words, if the sentence says."""
     if claim.baseline:
         return claim.baseline
-    after = claim.sentence[claim.number_end - claim.start:]
-    named = _AGAINST.search(after[:120]) or _FIGURE_OF.search(after[:120])
+    after = claim.sentence[claim.number_end - claim.start:][:120]
+    own = re.split(r"[;]|\d|, (?:while|whereas|and)\b", after, maxsplit=1)[0]
+    named = _AGAINST.search(own) or _FIGURE_OF.search(after)
     if named:
         return named.group(1).strip()
     if claim.comparison:
         return "a stated baseline figure"
     return ""
-
-
-def _trim_lead(core: list[Sentence]) -> list[Sentence]:
-    """At most ``MAX_LEAD`` sentences before the paper first speaks of its own work,
-    never starting on one that leans on a sentence left out."""
-    first = next((k for k, s in enumerate(core) if s.role == "contribution"
-                  or CONTRIBUTES.search(s.text) or SPEAKS.match(s.text)), None)
-    if first is None:
-        first = len(core)
-    start = max(0, first - MAX_LEAD)
-    while start > 0 and start < len(core) and _leans(core[start].text):
-        start -= 1                          # keep what "This …" points to
-    return core[start:]
 
 
 def _leans(sentence: str) -> bool:
@@ -331,6 +323,12 @@ def _leans(sentence: str) -> bool:
 
 _POINTS_BACK = re.compile(r"\b(?:these|those|such|this)\s+(?!paper|work|study|article)"
                           r"[a-z][\w\-]*", re.I)
+
+
+def _whole(line: str, sentence: str, name: str) -> bool:
+    """The line is its sentence whole (less a leading purpose clause), not a cut."""
+    text = PURPOSE.sub("", sentence, count=1)
+    return line.rstrip(".") == third_person(text, name).rstrip().rstrip(".")
 
 
 def _line_of(sentence: str, name: str) -> str:
