@@ -6,7 +6,7 @@ least three reach the top 5. Then the same reader also dislikes five medical-ima
 papers (the top-ranked medical applications of May 19–20): where the medical papers of
 the later days go. Then `feedback reset`: every day's ranking is compared with the one
 before any feedback, in full. Then the cost: ranking the largest day with 1,000
-feedback items against none (best of three, warm).
+feedback items against none (best of five, warm).
 
     python bench/taste_eval.py [--shared ../shared]
 """
@@ -169,7 +169,7 @@ def cost(settings, store, profile, rankings) -> None:
 
     def timed() -> float:
         best = 1e9
-        for _ in range(3):
+        for _ in range(5):
             start = time.perf_counter()
             rank_day(settings, store, profile, day)
             best = min(best, time.perf_counter() - start)
