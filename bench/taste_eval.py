@@ -1,10 +1,11 @@
 """What the reader's feedback does. A reader likes nine diffusion-language-model papers
 from the shared days of May 19–20 (chosen by rule: the top-ranked papers of those days
-that name a diffusion language model, see ``is_lm``); on every later shared day, how many language-model papers are in the top 5
-before and after. The goal: on every day whose pool holds three or more of them, at
-least three reach the top 5. Then the same reader also dislikes five medical-imaging
-papers (the top-ranked medical applications of May 19–20): where the medical papers of
-the later days go. Then `feedback reset`: every day's ranking is compared with the one
+that name a diffusion language model, see ``is_lm``); on every later shared day, how many
+language-model papers are in the top 5 before, after one like and after nine. The goal:
+on every day whose pool holds three or more of them, at least three reach the top 5.
+Then the same reader also dislikes five medical-imaging papers (the top-ranked medical
+applications of May 19–20): where the medical papers of the later days go, in rank and in
+score. Then `feedback reset`: every day's ranking is compared with the one
 before any feedback, in full. Then the cost: ranking the largest day with 1,000
 feedback items against none (best of five, warm).
 
@@ -24,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, os.environ.get("TASTE_SRC", str(REPO / "src")))
+sys.path.insert(0, str(REPO / "src"))
 
 MEDICAL = re.compile(r"\b(?:MRI|CT|medical|clinical|patholog\w*|radiolog\w*|lesion|tumou?r|"
                      r"X-ray|ultrasound|histolog\w*|diagnos\w*)\b", re.I)

@@ -69,10 +69,11 @@ _KINDS = (
               r"backbones?|polic(?:y|ies)|priors?|foundation model"),
     ("system", r"systems?|engines?|librar(?:y|ies)|toolkits?|platforms?|"
                r"pipelines?|compilers?|stacks?|agents?"),
-    ("method", r"methods?|frameworks?|approach(?:es)?|algorithms?|techniques?|strateg(?:y|ies)|guidance|"
-               r"objectives?|loss(?:es)?|attacks?|defen[cs]es?|modules?|mechanisms?|"
-               r"regulari[sz]ers?|regulari[sz]ation|distillation|caching|cache|attention|"
-               r"quantization|pruning|training|fine-tuning|recipe|paradigm|procedure|"
+    ("method", r"methods?|frameworks?|approach(?:es)?|algorithms?|techniques?|"
+               r"strateg(?:y|ies)|guidance|objectives?|loss(?:es)?|attacks?|defen[cs]es?|"
+               r"modules?|mechanisms?|regulari[sz]ers?|regulari[sz]ation|distillation|"
+               r"caching|cache|attention|quantization|pruning|training|fine-tuning|recipe|"
+               r"paradigm|procedure|"
                r"estimators?|filters?|protocol|schemes?|rules?|formulations?|variants?"),
 )
 _KIND_WORD = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<k{i}>{p})" for i, (_, p)
