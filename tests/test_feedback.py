@@ -38,7 +38,8 @@ def test_like_dislike_list_forget_and_reset(home, day_file):
     taste = dict((pid, t) for pid, _, t in after)
     assert taste[liked[0]]["reason"] == "you liked this paper"
     other = next(t for pid, _, t in after if pid not in liked and pid != before[0][0])
-    assert other["reason"].startswith("close to ") and "which you " in other["reason"]
+    assert other["reason"].startswith("leans to ") and "; close to " in other["reason"] \
+        and "which you " in other["reason"]
     run("feedback", "forget", liked[0], home=home)
     assert len(run("feedback", "list", home=home).stdout.splitlines()) == 3
     run("feedback", "reset", home=home)

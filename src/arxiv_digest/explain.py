@@ -8,7 +8,7 @@ from arxiv_digest.config import Settings
 from arxiv_digest.errors import DigestError
 from arxiv_digest.models import split_arxiv_id
 from arxiv_digest.pipeline import select_day
-from arxiv_digest.rank import combine
+from arxiv_digest.rank import combine, effective_weights
 from arxiv_digest.store import Store
 from arxiv_digest.topics import Profile
 from arxiv_digest.topics.relevance import assess
@@ -36,16 +36,20 @@ def explain_paper(settings: Settings, store: Store, profile: Profile, raw_id: st
         lines.append(selection.status(paper.id))
         if candidate.news:
             lines.append(f"replacement with news: {candidate.news}")
-        total = sum(w for n, w in profile.weights.items() if candidate.signals.get(n))
+        weights = effective_weights(candidate.signals, profile.weights)
+        total = sum(weights.values())
         width = max((len(n) for n in profile.weights if candidate.signals.get(n)), default=0)
         missing = []
-        for name, weight in profile.weights.items():
+        for name in profile.weights:
             value = candidate.signals.get(name)
             if value is None:
                 missing.append(name)
                 continue
+            weight = weights.get(name, 0.0)
             share = weight * value.value / total if total else 0.0
-            lines.append(f"  {name:<{width}}  {value.value:.2f} × weight {weight:.2f} "
+            scaled = (f" ({profile.weights[name]:.2f} × {value.scale:g})"
+                      if value.scale != 1.0 else "")
+            lines.append(f"  {name:<{width}}  {value.value:.2f} × weight {weight:.2f}{scaled} "
                          f"-> {share:.3f}  {value.reason}")
         if missing:
             lines.append(f"  no data, left out of the average: {', '.join(missing)}")

@@ -42,12 +42,19 @@ class Candidate:
             "short_name": self.short_name, "title": self.paper.title,
             "score": round(self.score, 4), "tier": self.relevance.tier,
             "announce_type": self.announce_type,
-            "signals": {name: ({"value": s.value, "reason": s.reason} if s else None)
+            "signals": {name: (_signal_json(s) if s else None)
                         for name, s in self.signals.items()},
         }
         if self.news:
             data["news"] = self.news
         return data
+
+
+def _signal_json(value: SignalValue) -> dict:
+    data = {"value": value.value, "reason": value.reason}
+    if value.scale != 1.0:
+        data["weight_scale"] = value.scale
+    return data
 
 
 @dataclass
@@ -174,14 +181,19 @@ def _score(pool: list[Candidate], profile: Profile, ctx: DayContext,
     return sorted(pool, key=lambda c: (-round(c.score, 6), -c.relevance.value, c.paper.id))
 
 
+def effective_weights(values: dict[str, SignalValue | None],
+                      weights: dict[str, float]) -> dict[str, float]:
+    """The weight each signal with a value counts with for this paper: its profile weight
+    times the value's scale (1 but for taste, which grows with the reader's judgements)."""
+    return {name: weight * values[name].scale for name, weight in weights.items()
+            if values.get(name) is not None and weight > 0}
+
+
 def combine(values: dict[str, SignalValue | None], weights: dict[str, float]) -> float:
     """Weighted mean over the signals that have a value for this paper."""
     total = weight_sum = 0.0
-    for name, weight in weights.items():
-        value = values.get(name)
-        if value is None or weight <= 0:
-            continue
-        total += weight * value.value
+    for name, weight in effective_weights(values, weights).items():
+        total += weight * values[name].value
         weight_sum += weight
     return total / weight_sum if weight_sum else 0.0
 

@@ -82,9 +82,11 @@ def _mode_label(mode: str) -> str:
 
 def strongest_reasons(candidate, weights: dict[str, float], n: int = 2) -> list[str]:
     """The reasons of the ``n`` signals that add most to the score (weight × value)."""
+    from arxiv_digest.rank import effective_weights
+
+    weights = effective_weights(candidate.signals, weights)
     scored = [(weights[name] * value.value, name, value.reason)
-              for name, value in candidate.signals.items()
-              if value is not None and name in weights and weights[name] > 0]
+              for name, value in candidate.signals.items() if name in weights]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [reason for share, _, reason in scored[:n] if share > 0]
 

@@ -4,7 +4,9 @@ them, so a new signal (institutions, community, code popularity) plugs in here
 without touching the ranker.
 
 A signal may return ``None`` for a paper when it has no data for it; the ranker then
-leaves that signal out of the paper's weighted average instead of scoring it zero.
+leaves that signal out of the paper's weighted average instead of scoring it zero. A
+value may also carry a ``scale`` for its profile weight that day (taste weighs more the
+more the reader has judged); the ranker multiplies the weight by it.
 """
 
 from __future__ import annotations
@@ -28,11 +30,15 @@ class SignalValue:
     value: float
     reason: str
     detail: dict = field(default_factory=dict, compare=False, repr=False)   # for writers
+    scale: float = 1.0          # times the profile weight this value counts with
 
     def __post_init__(self):
         if not 0.0 <= self.value <= 1.0:
             raise ValueError(f"signal value {self.value} outside [0, 1]")
+        if not 0.0 <= self.scale <= 100.0:
+            raise ValueError(f"signal weight scale {self.scale} outside [0, 100]")
         self.value = round(float(self.value), 4)
+        self.scale = round(float(self.scale), 4)
 
 
 @dataclass

@@ -4,11 +4,14 @@ introduces — not which words its abstract happens to use.
 *History*: TF-IDF similarity of the paper to earlier days' on-topic papers — its nearest
 one and the density of its neighbourhood (the mean of its three nearest) — and to the
 same day's papers (of two near-identical papers the later id is the echo). *What it
-introduces*, read from its contribution sentences: a named method, model or system of its
-own, a benchmark or dataset, a formal result (a bound, a theorem), a new problem or
-capability ("for the first time", "a new task"), or a finding that overturns a common
-assumption — versus incremental or survey framing. With no history, what it introduces
-and the day's own papers carry the signal.
+introduces* (``arxiv_digest.introduced``): the named method, sampler, model, system,
+metric, benchmark or dataset it defines, whatever words it uses for it ("X (ABC)", "we call
+it ABC", a coined name that is the subject of its results), else a method or dataset it
+offers unnamed; a bound or theorem it proves; a new finding. Its standing to what is known
+adds to that: a new problem or capability ("for the first time"), a finding that
+overturns a common assumption; extended versions lower it and surveys get no credit. A
+paper that applies or studies existing methods introduces nothing. With no history, what
+it introduces and the day's own papers carry the signal.
 """
 
 from __future__ import annotations
@@ -21,13 +24,9 @@ from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 from arxiv_digest.signals import DayContext, SignalValue, register
 
+# How the paper stands to what is known, as its own text says it: these add to what it
+# introduces (see ``introduced``), they never replace it.
 FRAMING = {
-    "theory result": (2.0, re.compile(
-        r"\b(we (?:prove|establish|derive)|theorem|lower bound|upper bound|provabl[ey]|"
-        r"minimax|sample complexity|convergence (?:rate|guarantee|analysis)|non-asymptotic|"
-        r"tight (?:bound|rate)|closed[- ]form|we characteri[sz]e|theoretical (?:analysis|"
-        r"guarantees?|results?|framework|justification|understanding)|theory-(?:guided|driven)|"
-        r"we conjecture)\b", re.I)),
     "overturned assumption": (2.0, re.compile(
         r"\b(contrary to|counter-?intuitive(?:ly)?|surprising(?:ly)?|challenges? the "
         r"(?:common|prevailing|widespread|standard|conventional)|we challenge|misconception|"
@@ -39,17 +38,12 @@ FRAMING = {
         r"for the first time|the first (?:to|method|framework|systematic|study|work|approach|"
         r"attack|benchmark)|first (?:systematic|principled|unified)|novel (?:paradigm|perspective|"
         r"problem|task|setting)|we formali[sz]e|we introduce the (?:problem|task|notion))\b", re.I)),
-    "new benchmark or evaluation": (1.5, re.compile(
-        r"\b(we (?:introduce|propose|present|build|release) (?:a |an |the )?(?:new |holistic |"
-        r"comprehensive |large-scale |unified )?(?:benchmark|evaluation (?:suite|protocol|"
-        r"framework))|holistic evaluation|evaluation (?:protocol|suite)|benchmark(?:ing)? "
-        r"(?:suite|study))\b", re.I)),
     "mechanistic insight": (1.0, re.compile(
         r"\b(we (?:analy[sz]e|study|investigate|explain) (?:why|how|when)|"
         r"mechanism(?:s)? (?:behind|underlying)|phase transition)\b", re.I)),
 }
 INCREMENTAL = re.compile(
-    r"\b(plug-and-play|extension of (?:our|the|a) (?:previous|prior|conference)|"
+    r"\b(extension of (?:our|the|a) (?:previous|prior|conference)|"
     r"extended version|journal version|builds? (?:up)?on (?:our|the) (?:previous|prior)|"
     r"slight(?:ly)? (?:improv|modif)|minor (?:modification|change))\b", re.I)
 SURVEY = re.compile(r"\b(survey|tutorial|review of|overview of|we review|primer|lecture notes|"
@@ -58,6 +52,10 @@ _TITLE_FRAMING = re.compile(r"\b(revisited|rethinking|revisiting|why|towards und
                             r"on the|when does|do|does|can)\b|\?", re.I)
 
 HISTORY_WINDOW_DAYS = 120
+# Credit for each thing the paper introduces (``introduced.Introduced.what``); a second
+# named artifact of another kind (a method and the benchmark it releases) adds less.
+CREDIT = {"artifact": 1.5, "offered": 1.0, "formal": 2.0}
+SECOND_ARTIFACT = 1.0
 
 
 def _doc(paper: Paper) -> str:
@@ -66,32 +64,25 @@ def _doc(paper: Paper) -> str:
 
 _FINDING = re.compile(r"\b(?:reveals?|uncovers?|discovers?|exposes?|we (?:find|discover|"
                       r"uncover|identify) that)\b", re.I)
-_ARTIFACT = re.compile(r"\b(benchmark|dataset|suite|corpus|arena|platform)\b", re.I)
-_SYSTEM = re.compile(r"\b(method|model|framework|sampler|solver|architecture|algorithm|"
-                     r"scheduler|policy|tokenizer|objective|loss|pipeline|system|attack|"
-                     r"defen[cs]e|approach|technique|strategy|guidance)\b", re.I)
 
 
 def introduces(paper: Paper) -> list[tuple[str, float]]:
-    """What the paper introduces, read from its contribution sentences: its own named
-    artifact (a method or a benchmark) and what else it brings."""
+    """What the paper introduces, with the credit each earns: its own named artifacts (a
+    method, sampler, model, system, metric, benchmark or dataset it defines), else a
+    method or dataset it offers unnamed; a bound or theorem it proves; a new finding it
+    reports. A paper that applies or studies existing methods introduces none of these."""
+    from arxiv_digest.introduced import introduced
     from arxiv_digest.roles import classify
-    from arxiv_digest.shortnames import own_name
 
-    found = []
+    found, artifacts = [], 0
+    for item in introduced(paper):
+        credit = CREDIT[item.what]
+        if item.what == "artifact":
+            credit = credit if artifacts == 0 else SECOND_ARTIFACT
+            artifacts += 1
+        found.append((item.phrase, credit))
     contribution = " ".join(s.text for s in classify(paper)
                             if s.role in ("contribution", "method"))
-    name = own_name(paper)
-    offers = re.search(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?(?:introduce|propose|"
-                       r"present|develop|design|release|build|construct|curate)s?\b",
-                       contribution, re.I)
-    if name and name in f"{paper.title} {contribution}":
-        kind = "benchmark" if _ARTIFACT.search(contribution) and not _SYSTEM.search(
-            contribution) else "method"
-        found.append((f"introduces {name} (a {kind})", 1.5))
-    elif offers:
-        kind = "benchmark or dataset" if _ARTIFACT.search(contribution) else "method"
-        found.append((f"introduces a new {kind}", 1.0))
     if _FINDING.search(paper.title) or _FINDING.search(contribution[:400]):
         found.append(("a new finding", 1.0))
     return found
@@ -158,7 +149,8 @@ def novelty(ctx: DayContext) -> dict[str, SignalValue]:
     out = {}
     for paper, (best_h, best_d) in zip(ctx.papers, matches):
         frame, cues = framing(paper)
-        parts = [f"framing: {', '.join(cues)}" if cues else "framing: no new-idea cues"]
+        parts = [f"framing: {', '.join(cues)}" if cues else
+                 "framing: introduces nothing of its own (no named artifact, bound or finding)"]
         detail: dict = {"cues": list(cues)}
         day_part = 1.0
         if best_d is not None:

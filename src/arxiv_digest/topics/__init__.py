@@ -22,6 +22,10 @@ from arxiv_digest.errors import ConfigError
 from arxiv_digest.topics.terms import PhraseIndex, TermSet
 
 DEFAULT_PROFILE = "diffusion"
+# The relevance judgement's version: part of every profile's fingerprint, so verdicts
+# stored under an older judgement of the same profile text are assessed again. Bump it
+# whenever topics.relevance can reach another verdict for the same text.
+JUDGEMENT = "2: mentions in passing"
 
 
 @dataclass
@@ -41,7 +45,7 @@ class Profile:
     title_factor: float = 2.0
     max_repeats: int = 3
     source: str = ""
-    fingerprint: str = ""             # changes whenever the profile's text changes
+    fingerprint: str = ""             # changes whenever the profile's text (or JUDGEMENT) does
     recipients: list[str] = field(default_factory=list)   # [publish] recipients (daily)
     on_site: bool = True                                    # [publish] site (daily)
     channels: list[str] | None = None       # [publish] channels: names; None: every one
@@ -208,7 +212,7 @@ def parse_profile(text: str, where: str, name: str | None = None) -> Profile:
         title_factor=float(relevance.get("title_factor", 2.0)),
         max_repeats=int(relevance.get("max_repeats", 3)),
         source=where,
-        fingerprint=hashlib.sha256(text.encode()).hexdigest()[:16],
+        fingerprint=hashlib.sha256(f"{JUDGEMENT}\n{text}".encode()).hexdigest()[:16],
         recipients=list(recipients), on_site=publish.get("site", True),
         channels=None if channels is None else list(dict.fromkeys(channels)),
     )

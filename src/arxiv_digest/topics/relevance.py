@@ -6,6 +6,12 @@ bonus for repeats (capped, so stuffing a keyword gains nothing), and title phras
 count only when the abstract is about the topic too (a title of buzzwords alone
 gains nothing). Exclusion phrases (other senses of the topic's words) cancel the
 weak evidence.
+
+Phrases the abstract uses only in passing (an example in a list, what the paper is
+compared with or inspired by, a closing outlook; see :mod:`.passing`) do not count as
+the paper's subject: a paper whose topic evidence comes from them alone is not about the
+topic, and one with little else only uses it (``application``, graded on the evidence
+that remains).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass
 from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 from arxiv_digest.topics import Profile
+from arxiv_digest.topics.passing import positions, title_positions
 from arxiv_digest.topics.terms import PhraseIndex, TermSet, tokens
 
 class Tier(StrEnum):
@@ -80,9 +87,11 @@ def stuffed(abstract: Counter, n_tokens: int) -> bool:
 
 
 def assess(paper: Paper, profile: Profile) -> Relevance:
-    words = paper_tokens(paper)
-    return judge(profile, profile.index.count(words[0]), profile.index.count(words[1]),
-                 len(words[1]))
+    words, apart = paper_tokens(paper), passing_positions(paper)
+    title, title_aside = profile.index.count_apart(words[0], apart[0])
+    abstract, abstract_aside = profile.index.count_apart(words[1], apart[1])
+    return judge(profile, title, abstract, len(words[1]),
+                 {"title": title_aside["topic"], "abstract": abstract_aside["topic"]})
 
 
 def assess_many(papers: list[Paper], profiles: list[Profile]) -> dict[str, list[Relevance]]:
@@ -112,7 +121,9 @@ def assess_many(papers: list[Paper], profiles: list[Profile]) -> dict[str, list[
     out: dict[str, list[Relevance]] = {p.name: [] for p in profiles}
     for paper in papers:
         title_words, abstract_words = paper_tokens(paper)
-        title, abstract = matcher.count(title_words), matcher.count(abstract_words)
+        title_apart, abstract_apart = passing_positions(paper)
+        title, title_aside = matcher.count_apart(title_words, title_apart)
+        abstract, abstract_aside = matcher.count_apart(abstract_words, abstract_apart)
         judged: dict[int, Relevance] = {}
         for profile in profiles:
             key = same[profile.name]
@@ -120,7 +131,9 @@ def assess_many(papers: list[Paper], profiles: list[Profile]) -> dict[str, list[
                 g = group_of[profile.name]
                 judged[key] = judge(profile, {n: title[g, n] for n in profile.index.sets},
                                     {n: abstract[g, n] for n in profile.index.sets},
-                                    len(abstract_words))
+                                    len(abstract_words),
+                                    {"title": title_aside[g, "topic"],
+                                     "abstract": abstract_aside[g, "topic"]})
             out[profile.name].append(judged[key])
     return out
 
@@ -130,9 +143,16 @@ def paper_tokens(paper: Paper) -> tuple[list[str], list[str]]:
     return tokens(paper.title), tokens(paper.abstract)
 
 
+@per_paper
+def passing_positions(paper: Paper) -> tuple[frozenset[int], frozenset[int]]:
+    """The title's and the abstract's word positions that mention things in passing."""
+    return title_positions(paper.title), positions(paper.abstract)
+
+
 def judge(profile: Profile, title: dict[str, Counter], abstract: dict[str, Counter],
-          n_abstract: int) -> Relevance:
-    """The verdict from the phrases found per set in the title and the abstract."""
+          n_abstract: int, aside: dict[str, Counter] | None = None) -> Relevance:
+    """The verdict from the phrases found per set in the title and the abstract;
+    ``aside`` holds the topic phrases of each that were mentioned only in passing."""
     t_topic, a_topic = title["topic"], abstract["topic"]
     excluded = title["exclude"] + abstract["exclude"]
     strong_only = (lambda w: w >= STRONG) if excluded else None
@@ -144,6 +164,16 @@ def judge(profile: Profile, title: dict[str, Counter], abstract: dict[str, Count
                f"too little topic evidence ({topic:.1f} < {profile.pass_score:g})")
         return Relevance(NOT_RELEVANT, 0.0, topic, 0.0, 0.0, ranked[:3],
                          f"not about {profile.title.lower()}: {why}")
+    aside = aside or {}
+    own_title = t_topic - aside.get("title", Counter())
+    own_abstract = a_topic - aside.get("abstract", Counter())
+    subject = _evidence(profile.topic, own_title, own_abstract, profile, strong_only)
+    if subject < profile.pass_score / 2:
+        passing = sorted(set(t_topic - own_title) | set(a_topic - own_abstract),
+                         key=lambda p: (-profile.topic.weights[p], p))
+        return Relevance(NOT_RELEVANT, 0.0, subject, 0.0, 0.0, ranked[:3],
+                         f"not about {profile.title.lower()}: named only in passing, as an "
+                         f"example, a comparison or an outlook ({', '.join(passing[:3])})")
     core = _evidence(profile.core, title["core"], abstract["core"], profile)
     app = _evidence(profile.application, title["application"], abstract["application"], profile)
     strength = 1 - math.exp(-topic / 10)
@@ -151,6 +181,12 @@ def judge(profile: Profile, title: dict[str, Counter], abstract: dict[str, Count
         # Stuffing buys nothing: the paper keeps the weakest standing that still passes.
         return Relevance(APPLICATION, 0.1, topic, core, app, ranked[:3],
                          "keyword stuffing in the abstract: topic evidence discounted")
+    if subject < profile.pass_score:
+        # Little besides mentions in passing: the paper uses the topic, if anything.
+        value = 0.1 + 0.15 * (1 - math.exp(-subject / 10))
+        return Relevance(APPLICATION, round(value, 4), subject, core, app, ranked[:3],
+                         f"uses {profile.title.lower()}, mostly named in passing "
+                         f"({', '.join(ranked[:3])})")
     coreness = core / (core + app) if core + app else 0.5
     names = ", ".join(ranked[:3])
     if coreness >= 0.5:

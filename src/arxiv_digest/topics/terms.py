@@ -94,7 +94,14 @@ class PhraseIndex:
     def count(self, words: list[str]) -> dict[str, Counter]:
         """Occurrences per set; where phrases of one set overlap at a position, the
         longest counts ("diffusion model" is not also a "diffusion")."""
+        return self.count_apart(words, frozenset())[0]
+
+    def count_apart(self, words: list[str], apart: frozenset[int]
+                    ) -> tuple[dict[str, Counter], dict[str, Counter]]:
+        """Occurrences per set as :meth:`count`, and separately those of them that start
+        at one of the positions ``apart`` (mentions in passing)."""
         found: dict[str, Counter] = {name: Counter() for name in self.sets}
+        aside: dict[str, Counter] = {name: Counter() for name in self.sets}
         exact, prefix, matches = self._exact, self._prefix, TermSet._matches
         for i, word in enumerate(words):
             best: dict[str, tuple[int, str]] = {}
@@ -106,4 +113,6 @@ class PhraseIndex:
                             best[name] = (len(parts), phrase)
             for name, (_, phrase) in best.items():
                 found[name][phrase] += 1
-        return found
+                if i in apart:
+                    aside[name][phrase] += 1
+        return found, aside
