@@ -66,8 +66,8 @@ def build(shape, size: int) -> str:
 
 
 def best_time(text: str, repeat: int) -> tuple[float, int]:
-    from arxiv_digest.claims import extract_text
-    from arxiv_digest.latex import latex_to_text
+    from arxiv_digest.text.claims import extract_text
+    from arxiv_digest.text.latex import latex_to_text
 
     best, found = float("inf"), 0
     for _ in range(repeat):

@@ -32,8 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from arxiv_digest.binding import bind_claim, same_quantity  # noqa: E402
-from arxiv_digest.claims import extract, rendered_field  # noqa: E402
+from arxiv_digest.text.binding import bind_claim, same_quantity  # noqa: E402
+from arxiv_digest.text.claims import extract, rendered_field  # noqa: E402
 from arxiv_digest.sources.jsonl import JsonlReplay  # noqa: E402
 
 LABELS = REPO / "data" / "labels"
@@ -154,7 +154,7 @@ def result_counts(paper, claims, labelled, names, verbose: bool, split: str) -> 
 
 
 def number_scores(papers: dict, split: str, verbose: bool) -> None:
-    from arxiv_digest.shortnames import short_name
+    from arxiv_digest.text.shortnames import short_name
     from arxiv_digest.writers.highlight import choose_highlight
 
     rows = read_csv(LABELS / f"claim-numbers-{split}.csv")
@@ -204,7 +204,7 @@ def number_scores(papers: dict, split: str, verbose: bool) -> None:
 # -- short names ------------------------------------------------------------------------------
 
 def short_name_scores(papers: dict, splits: list[str], verbose: bool) -> None:
-    from arxiv_digest.shortnames import is_own_name, short_name
+    from arxiv_digest.text.shortnames import is_own_name, short_name
 
     rows = read_csv(LABELS / "short-names.csv")
     for split in splits:
@@ -225,7 +225,7 @@ def short_name_scores(papers: dict, splits: list[str], verbose: bool) -> None:
 # -- sentence roles ---------------------------------------------------------------------------
 
 def role_scores(papers: dict, split: str, verbose: bool) -> None:
-    from arxiv_digest.roles import ROLES, classify
+    from arxiv_digest.text.roles import ROLES, classify
 
     rows = read_csv(LABELS / f"sentence-roles-{split}.csv")
     by_paper = defaultdict(list)

@@ -39,8 +39,8 @@ def main() -> None:
                         default=Path(os.environ.get("ARXIV_DIGEST_SHARED", REPO.parent / "shared")))
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    from arxiv_digest import roles
-    from arxiv_digest.roles_model import shipped
+    from arxiv_digest.text import roles
+    from arxiv_digest.text.roles_model import shipped
 
     day = largest_day(args.shared)
     with day.open(encoding="utf-8") as handle:

@@ -37,8 +37,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from arxiv_digest import roles  # noqa: E402
-from arxiv_digest import roles_model  # noqa: E402
+from arxiv_digest.text import roles  # noqa: E402
+from arxiv_digest.text import roles_model  # noqa: E402
 from arxiv_digest.sources.jsonl import JsonlReplay  # noqa: E402
 
 LABELS = REPO / "data" / "labels"

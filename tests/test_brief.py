@@ -3,7 +3,7 @@
 import json
 
 from arxiv_digest.digest import SECTION_NAMES
-from arxiv_digest.roles import ROLES
+from arxiv_digest.text.roles import ROLES
 from arxiv_digest.writers.prose import third_person
 from test_cli import run
 

@@ -1,7 +1,7 @@
 import pytest
 
-from arxiv_digest.claims import extract, extract_text, rendered_field, sentences
-from arxiv_digest.latex import latex_to_text
+from arxiv_digest.text.claims import extract, extract_text, rendered_field, sentences
+from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.models import Paper
 
 
@@ -158,7 +158,7 @@ class _Scans:
 def _count_scans(monkeypatch):
     import re
 
-    from arxiv_digest import claims
+    from arxiv_digest.text import claims
 
     scans = _Scans()
     for name, value in list(vars(claims).items()):
@@ -201,7 +201,7 @@ def test_a_long_field_of_numbers_ranges_and_rejected_breaks_is_searched_in_bound
 
 
 def test_metric_lookup_reads_a_bounded_window_around_each_number():
-    from arxiv_digest.claims import _Metrics
+    from arxiv_digest.text.claims import _Metrics
 
     sentence = "FID 1.5 " * 12_500
     metrics = _Metrics(sentence)

@@ -10,7 +10,7 @@ import pytest
 from arxiv_digest.config import EnrichSettings
 from arxiv_digest.digest import Verification
 from arxiv_digest.enrich import enrichment_client
-from arxiv_digest.links import find_links, github_repo, host_matches
+from arxiv_digest.text.links import find_links, github_repo, host_matches
 from arxiv_digest.models import Paper
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.signals.code import assess, code_url, links

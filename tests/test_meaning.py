@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from arxiv_digest.binding import bind
-from arxiv_digest.binding_words import lower_is_better
-from arxiv_digest.claims import extract, extract_text, sentences
-from arxiv_digest.latex import latex_to_text
+from arxiv_digest.text.binding import bind
+from arxiv_digest.text.binding_words import lower_is_better
+from arxiv_digest.text.claims import extract, extract_text, sentences
+from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.digest import Verification
 from arxiv_digest.models import Paper
-from arxiv_digest.shortnames import short_name
+from arxiv_digest.text.shortnames import short_name
 from arxiv_digest.signals.evidence import assess
 from arxiv_digest.verify import SourceText, check, verify_text
 from arxiv_digest.writers.highlight import choose_highlight

@@ -12,7 +12,7 @@ from arxiv_digest.config import load_settings
 from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.render import render_json
-from arxiv_digest.roles import classify, leans_back
+from arxiv_digest.text.roles import classify, leans_back
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from arxiv_digest.verify import facts, source_bank, verify

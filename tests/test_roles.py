@@ -11,9 +11,9 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from arxiv_digest import roles_model
+from arxiv_digest.text import roles_model
 from arxiv_digest.errors import InputError
-from arxiv_digest.roles import ROLES, classify, classify_sentences, rule_roles
+from arxiv_digest.text.roles import ROLES, classify, classify_sentences, rule_roles
 from arxiv_digest.sources.jsonl import JsonlReplay
 from conftest import REPO
 

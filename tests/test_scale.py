@@ -16,7 +16,7 @@ from arxiv_digest.ingest import ingest_file
 from arxiv_digest.signals.novelty import _doc
 from arxiv_digest.sources.jsonl import paper_from_record
 from arxiv_digest.store import Store
-from arxiv_digest.textindex import TextIndex
+from arxiv_digest.text.textindex import TextIndex
 from arxiv_digest.topics import load_profile, parse_profile
 from arxiv_digest.topics.relevance import assess, assess_many
 from arxiv_digest.verdicts import relevance_tiers

@@ -1,7 +1,7 @@
 import pytest
 
 from arxiv_digest.models import Paper
-from arxiv_digest.shortnames import compact_title, short_name
+from arxiv_digest.text.shortnames import compact_title, short_name
 
 
 def paper(title, abstract=""):

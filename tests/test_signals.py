@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from arxiv_digest import signals
-from arxiv_digest.claims import extract
+from arxiv_digest.text.claims import extract
 from arxiv_digest.errors import ConfigError
 from arxiv_digest.models import Paper
 from arxiv_digest.signals import DayContext, SignalValue
@@ -175,7 +175,7 @@ def test_novelty_reads_what_is_introduced_and_still_the_history(day_file):
 
 
 def test_what_a_paper_introduces_from_its_own_sentences():
-    from arxiv_digest.introduced import introduced
+    from arxiv_digest.text.introduced import introduced
 
     def what(abstract, title="A Title"):
         return [i.phrase for i in introduced(paper(9, title, abstract))]

@@ -8,15 +8,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from arxiv_digest import claims as claims_module
+from arxiv_digest.text import claims as claims_module
 from arxiv_digest import writers
 from arxiv_digest.config import Settings
 from arxiv_digest.digest import SECTION_NAMES
 from arxiv_digest.errors import DigestError
 from arxiv_digest.models import Paper, split_arxiv_id
 from arxiv_digest.rank import Candidate, Ranking
-from arxiv_digest.roles import classify
-from arxiv_digest.shortnames import short_name
+from arxiv_digest.text.roles import classify
+from arxiv_digest.text.shortnames import short_name
 from arxiv_digest.signals.evidence import assess as evidence
 from arxiv_digest.store import Store
 from arxiv_digest.topics import Profile

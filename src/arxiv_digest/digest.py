@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from arxiv_digest.review import PeerReview
+from arxiv_digest.text.review import PeerReview
 
 SECTION_NAMES = ("core_contribution", "key_insight", "results", "limits", "why_read")
 SECTION_TITLES = {

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from arxiv_digest.errors import InputError
-from arxiv_digest.links import find_links, host_matches, parse
+from arxiv_digest.text.links import find_links, host_matches, parse
 from arxiv_digest.models import ID_SHAPE, Problem, shown, split_arxiv_id
 
 MAX_LIBRARY_BYTES = 64 * 1024 * 1024   # a 50,000-entry Zotero export with abstracts is ~60 MB

@@ -1,7 +1,7 @@
 """The meaning check: a number in our text must say what its source says about it — the
 same quantity, the same direction, the same subject — not only appear there.
 
-Both sides are read by the same binder (:mod:`arxiv_digest.binding`): each number of our
+Both sides are read by the same binder (:mod:`arxiv_digest.text.binding`): each number of our
 sentence is bound in our sentence, and compared with the bindings of the same number in
 the cited source. Our text may say less than the source (no direction, no subject), never
 something else: "200–800× speed-up" for a source's "200–800× larger error" fails on the
@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from arxiv_digest.binding import Binding, bind_claim, same_quantity
-from arxiv_digest.binding_words import is_change_of, quantity_words
-from arxiv_digest.claims import extract_text
+from arxiv_digest.text.binding import Binding, bind_claim, same_quantity
+from arxiv_digest.text.binding_words import is_change_of, quantity_words
+from arxiv_digest.text.claims import extract_text
 from arxiv_digest.memo import remembered_here
 
 _OWN = {"method", "finding"}

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from arxiv_digest import claims as claims_module
+from arxiv_digest.text import claims as claims_module
 from arxiv_digest import signals as signal_registry
-from arxiv_digest.claims import Claim
+from arxiv_digest.text.claims import Claim
 from arxiv_digest.models import AnnounceType, Listing, Paper
-from arxiv_digest.shortnames import short_name
+from arxiv_digest.text.shortnames import short_name
 from arxiv_digest.signals import DayContext, SignalValue
-from arxiv_digest.review import ReviewStatus, peer_review
+from arxiv_digest.text.review import ReviewStatus, peer_review
 from arxiv_digest.topics import Profile
 from arxiv_digest.topics.relevance import Relevance, assess
 
@@ -99,7 +99,7 @@ def replacement_news(paper: Paper, previous: Paper | None) -> str | None:
 def new_results(paper: Paper, previous: Paper) -> list[str]:
     """The paper's own bound results in this version's abstract that the previous
     version's abstract did not state (by number and quantity), as short phrases."""
-    from arxiv_digest.binding import bind_claim
+    from arxiv_digest.text.binding import bind_claim
     from arxiv_digest.meaning import number_key
 
     names = (short_name(paper),)

@@ -11,7 +11,7 @@ only when it appears in the paper's comment or journal-ref: an abstract that cal
 itself accepted proves nothing. A sentence stating a fact without a marker, or a fact
 its cited sources do not contain, is removed and counted; a section left empty is left
 out of the page (no stock line stands in for it) and counted too. A URL in the prose must be one of the
-links its cited sources give, as :mod:`arxiv_digest.links` accepts them: prose cannot
+links its cited sources give, as :mod:`arxiv_digest.text.links` accepts them: prose cannot
 carry a link the digest's own link rules refuse.
 """
 
@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from arxiv_digest.claims import sentences
+from arxiv_digest.text.claims import sentences
 from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
-from arxiv_digest.latex import latex_to_text
-from arxiv_digest.links import find_links, links, mentions
+from arxiv_digest.text.latex import latex_to_text
+from arxiv_digest.text.links import find_links, links, mentions
 from arxiv_digest.meaning import meaning_problem
 from arxiv_digest.topics.relevance import Tier
-from arxiv_digest.review import VENUE_RE, venue_name
+from arxiv_digest.text.review import VENUE_RE, venue_name
 
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December")

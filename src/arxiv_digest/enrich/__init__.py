@@ -22,7 +22,7 @@ from arxiv_digest.config import Settings
 from arxiv_digest.enrich.fulltext import FullText, parse_latexml, parse_pdf
 from arxiv_digest.errors import DigestError
 from arxiv_digest.http import HttpClient, HttpStatusError
-from arxiv_digest.links import code_url, github_repo
+from arxiv_digest.text.links import code_url, github_repo
 from arxiv_digest.models import Paper
 
 DAY = 24 * 3600

@@ -142,7 +142,7 @@ def _bare(text: str) -> str:
 
 def _first(text: str, n: int) -> str:
     """The first ``n`` sentences of a verified section, without markers."""
-    from arxiv_digest.claims import sentences
+    from arxiv_digest.text.claims import sentences
 
     bare = _bare(text)
     return " ".join(bare[a:b].strip() for a, b in sentences(bare)[:n])

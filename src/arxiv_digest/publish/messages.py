@@ -21,9 +21,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from arxiv_digest import links
+from arxiv_digest.text import links
 from arxiv_digest.digest import Digest
-from arxiv_digest.textclean import clean
+from arxiv_digest.text.textclean import clean
 
 TELEGRAM_LIMIT = 4096              # characters of a sendMessage text
 SLACK_HEADER_LIMIT = 150           # a header block's plain text

@@ -12,7 +12,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
-from arxiv_digest.textclean import strip_invisible
+from arxiv_digest.text.textclean import strip_invisible
 
 # Brackets are escaped (so no "[text](url)" can form; [n] markers are kept only when no
 # "(" follows), as are emphasis, code, HTML and table characters.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from arxiv_digest.plugins import SIGNALS
 
 if TYPE_CHECKING:
-    from arxiv_digest.claims import Claim
+    from arxiv_digest.text.claims import Claim
     from arxiv_digest.models import Paper
     from arxiv_digest.topics import Profile
     from arxiv_digest.topics.relevance import Relevance

@@ -1,17 +1,17 @@
 """Code and artifacts: a code or project link in the abstract or comment, released
 weights or data, or only a promise to release. Which URLs count, and which of them is
-a code link, is decided by :mod:`arxiv_digest.links` from the parsed host."""
+a code link, is decided by :mod:`arxiv_digest.text.links` from the parsed host."""
 
 from __future__ import annotations
 
 import re
 
-from arxiv_digest.links import code_url, is_code_link, links
+from arxiv_digest.text.links import code_url, is_code_link, links
 from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 from arxiv_digest.signals import DayContext, SignalValue, register
 
-__all__ = ["assess", "code", "code_url", "links"]     # the link helpers live in links.py
+__all__ = ["assess", "code", "code_url", "links"]     # the link helpers live in text/links.py
 
 _PROMISE = re.compile(r"\b(code|implementation|models?|weights|data(?:set)?s?)\b[^.]{0,60}\b(will be|"
                       r"to be|would be)\b[^.]{0,30}\b(released|available|public|open[- ]sourced)", re.I)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from arxiv_digest.binding import bind_claim, same_quantity
-from arxiv_digest.claims import Claim, extract
+from arxiv_digest.text.binding import bind_claim, same_quantity
+from arxiv_digest.text.claims import Claim, extract
 from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
-from arxiv_digest.shortnames import short_name
-from arxiv_digest.facts import BENCHMARK
+from arxiv_digest.text.shortnames import short_name
+from arxiv_digest.text.facts import BENCHMARK
 from arxiv_digest.signals import DayContext, SignalValue, register
 
 STRONG, MODERATE = 0.6, 0.3

@@ -4,7 +4,7 @@ introduces — not which words its abstract happens to use.
 *History*: TF-IDF similarity of the paper to earlier days' on-topic papers — its nearest
 one and the density of its neighbourhood (the mean of its three nearest) — and to the
 same day's papers (of two near-identical papers the later id is the echo). *What it
-introduces* (``arxiv_digest.introduced``): the named method, sampler, model, system,
+introduces* (``arxiv_digest.text.introduced``): the named method, sampler, model, system,
 metric, benchmark or dataset it defines, whatever words it uses for it ("X (ABC)", "we call
 it ABC", a coined name that is the subject of its results), else a method or dataset it
 offers unnamed; a bound or theorem it proves; a new finding. Its standing to what is known
@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 
-from arxiv_digest.latex import latex_to_text
+from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 from arxiv_digest.signals import DayContext, SignalValue, register
@@ -71,8 +71,8 @@ def introduces(paper: Paper) -> list[tuple[str, float]]:
     method, sampler, model, system, metric, benchmark or dataset it defines), else a
     method or dataset it offers unnamed; a bound or theorem it proves; a new finding it
     reports. A paper that applies or studies existing methods introduces none of these."""
-    from arxiv_digest.introduced import introduced
-    from arxiv_digest.roles import classify
+    from arxiv_digest.text.introduced import introduced
+    from arxiv_digest.text.roles import classify
 
     found, artifacts = [], 0
     for item in introduced(paper):
@@ -118,7 +118,7 @@ def _similarity_to_novelty(similarity: float) -> float:
 
 def _max_similarities(pool: list[Paper], history: list[Paper]):
     """For each pool paper: (best history match, similarity), (best same-day match, similarity)."""
-    from arxiv_digest.textindex import index_for
+    from arxiv_digest.text.textindex import index_for
 
     matrix = index_for(_doc).tfidf(list(pool) + list(history))
     pool_m, hist_m = matrix[: len(pool)], matrix[len(pool):]

@@ -46,7 +46,7 @@ def taste(ctx: DayContext) -> dict[str, SignalValue | None]:
     disliked = [p for kind, p in ctx.feedback if kind == "dislike"]
     if not ctx.papers or not (liked or disliked):
         return {}
-    from arxiv_digest.textindex import index_for
+    from arxiv_digest.text.textindex import index_for
 
     n, k = len(ctx.papers), len(liked)
     matrix = index_for(_doc).tfidf(list(ctx.papers) + liked + disliked + list(ctx.history))

@@ -1,8 +1,8 @@
-"""Venue / peer review as a ranking signal (the reading itself is :mod:`arxiv_digest.review`)."""
+"""Venue / peer review as a ranking signal (the reading itself is :mod:`arxiv_digest.text.review`)."""
 
 from __future__ import annotations
 
-from arxiv_digest.review import ReviewStatus, peer_review
+from arxiv_digest.text.review import ReviewStatus, peer_review
 from arxiv_digest.signals import DayContext, SignalValue, register
 
 _SCORES = {ReviewStatus.ACCEPTED: 0.9, ReviewStatus.WORKSHOP: 0.5, ReviewStatus.SUBMITTED: 0.15,

@@ -26,7 +26,7 @@ from arxiv_digest.models import (
 )
 from arxiv_digest.sources import ProgressFn, register_replay
 from arxiv_digest.sources.reader import ReplayInput, open_input
-from arxiv_digest.textclean import clean
+from arxiv_digest.text.textclean import clean
 
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 MAX_LINE_BYTES = 1 << 20          # a listing line is a few KB; 5,000 authors fit in 1 MiB

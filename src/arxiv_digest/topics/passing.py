@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from arxiv_digest.claims import sentences
+from arxiv_digest.text.claims import sentences
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 

@@ -16,11 +16,11 @@ from typing import Protocol
 from arxiv_digest.announcements import announcement_time
 from arxiv_digest.digest import Digest, Pick, Source
 from arxiv_digest.plugins import WRITERS
-from arxiv_digest.latex import latex_to_text
-from arxiv_digest.links import code_url, links
+from arxiv_digest.text.latex import latex_to_text
+from arxiv_digest.text.links import code_url, links
 from arxiv_digest.rank import Candidate, Ranking
 from arxiv_digest.signals.evidence import evidence_strength
-from arxiv_digest.review import peer_review
+from arxiv_digest.text.review import peer_review
 from arxiv_digest.topics import Profile
 from arxiv_digest.topics.relevance import APPLICATION, paper_tokens
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from arxiv_digest.binding import Binding, bind_claim
-from arxiv_digest.claims import Claim
+from arxiv_digest.text.binding import Binding, bind_claim
+from arxiv_digest.text.claims import Claim
 
 QUALITY = re.compile(r"\b(?:FID|FVD|KID|IS|PSNR|SSIM|LPIPS|GenEval|VBench|DPG-Bench|CLIP|"
                      r"accuracy|AUROC|AUC|mIoU|BLEU|success rate|win rate|pass@1|WER|CER|NLL|"

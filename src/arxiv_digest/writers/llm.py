@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import re
 
-from arxiv_digest.claims import extract_text, sentences
-from arxiv_digest.binding import bind_claim
+from arxiv_digest.text.claims import extract_text, sentences
+from arxiv_digest.text.binding import bind_claim
 from arxiv_digest.digest import SECTION_NAMES, ClaimRef, Digest, Pick, Verification
 from arxiv_digest.llm.backend import LLMBackend, LLMRequest, LLMResult
 from arxiv_digest.llm.prompts import DayProse, PickProse, day_messages, pick_messages
 from arxiv_digest.llm.screen import has_injection
 from arxiv_digest.meaning import number_key
 from arxiv_digest.rank import Candidate
-from arxiv_digest.roles import leans_back
+from arxiv_digest.text.roles import leans_back
 from arxiv_digest.verify import bank_for, facts, verify_text
 from arxiv_digest.writers import DigestPlan, register
 from arxiv_digest.writers.offline import OfflineWriter, with_marker

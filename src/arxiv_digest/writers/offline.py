@@ -17,9 +17,9 @@ import re
 from collections import Counter
 
 from arxiv_digest.digest import NUMBER_WORDS, Digest, Pick
-from arxiv_digest.facts import facts_of, shared, describe
+from arxiv_digest.text.facts import facts_of, shared, describe
 from arxiv_digest.rank import Candidate
-from arxiv_digest.review import ReviewStatus
+from arxiv_digest.text.review import ReviewStatus
 from arxiv_digest.topics.relevance import Tier
 from arxiv_digest.writers import DigestPlan, listing_sources, register, skeleton
 from arxiv_digest.writers.prose import join_names

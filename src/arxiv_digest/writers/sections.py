@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from arxiv_digest.binding import Binding, bind_claim
-from arxiv_digest.claims import Claim
+from arxiv_digest.text.binding import Binding, bind_claim
+from arxiv_digest.text.claims import Claim
 from arxiv_digest.digest import ClaimRef, Pick
-from arxiv_digest.facts import BENCHMARK
+from arxiv_digest.text.facts import BENCHMARK
 from arxiv_digest.rank import Candidate
-from arxiv_digest.roles import RoledSentence, classify, leans_back
+from arxiv_digest.text.roles import RoledSentence, classify, leans_back
 from arxiv_digest.verify import facts as stated_facts
 from arxiv_digest.writers.highlight import choose_highlight
 from arxiv_digest.writers.prose import third_person

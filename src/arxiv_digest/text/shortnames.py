@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from arxiv_digest.latex import latex_to_text
+from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 

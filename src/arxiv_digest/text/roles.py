@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from arxiv_digest.latex import latex_to_text
+from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 
@@ -175,7 +175,7 @@ def leans_back(sentence: str) -> bool:
 
 
 def abstract_sentences(abstract: str) -> list[str]:
-    from arxiv_digest.claims import sentences
+    from arxiv_digest.text.claims import sentences
 
     text = latex_to_text(abstract or "")
     return [text[a:b].strip() for a, b in sentences(text) if text[a:b].strip()]
@@ -192,7 +192,7 @@ def classify(paper: Paper) -> list[RoledSentence]:
 
 def classify_sentences(texts: list[str]) -> list[str]:
     """The role of each sentence of one abstract, in order (the fitted model)."""
-    from arxiv_digest.roles_model import shipped
+    from arxiv_digest.text.roles_model import shipped
 
     return shipped().predict(texts)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from arxiv_digest.claims import _CANONICAL, _CASE_SENSITIVE, _METRIC_RE, CHANGE_VERB  # noqa: F401
+from arxiv_digest.text.claims import _CANONICAL, _CASE_SENSITIVE, _METRIC_RE, CHANGE_VERB  # noqa: F401
 
 METRIC = _METRIC_RE   # one metric vocabulary, shared with claims
 

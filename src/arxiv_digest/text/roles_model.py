@@ -24,10 +24,10 @@ from importlib import resources
 
 import numpy as np
 
-from arxiv_digest import roles as _roles
+from arxiv_digest.text import roles as _roles
 from arxiv_digest.errors import InputError
 
-SHIPPED = "fitted/roles.json"
+SHIPPED = "text/fitted/roles.json"
 CUE_ROLES = tuple(_roles.CUES)
 QUARTERS = (0.25, 0.5, 0.75)
 

@@ -1,7 +1,7 @@
 """What a number means in its own clause: the quantity it measures, which way it moves,
 whose number it is, and under what condition — read from the words around it.
 
-A claim from :mod:`arxiv_digest.claims` is a number with its unit, metric and sentence.
+A claim from :mod:`arxiv_digest.text.claims` is a number with its unit, metric and sentence.
 Binding reads the number's clause (not the whole sentence) and decides:
 
 * ``role``: ``result`` (an outcome: a score, a gain, an error, a bound), ``setting`` (a
@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from arxiv_digest.binding_words import (
+from arxiv_digest.text.binding_words import (
     BASELINE_CUE, BASELINE_OBJECT, BOUND_THAN, BOUNDARY, CHANGE_NOUN, CHANGE_VERB, DOWN,
     FINDING_CUE,
     METHOD_CUE, METRIC, NAME_AFTER, NAME_BEFORE, NAMED_SETTING, NOUN_CHANGE, SETTING_AFTER,
@@ -53,7 +53,7 @@ from arxiv_digest.binding_words import (
     SPEED, STOP, TIME_UNITS, UP, WORD, canonical_metric, change_direction, is_change_of,
     quantity_words, states_way,
 )
-from arxiv_digest.claims import _CHANGED_BEFORE, PAIR_ASIDE, unit_words
+from arxiv_digest.text.claims import _CHANGED_BEFORE, PAIR_ASIDE, unit_words
 from arxiv_digest.memo import remembered_here
 
 WINDOW = 110                    # characters of clause read on either side of a number
@@ -333,7 +333,7 @@ def _sure(number, before, after, quantity, direction, subject, comparison, unit,
 
 
 def bind_claim(claim, names: tuple[str, ...] = ()) -> Binding:
-    """Bind a :class:`~arxiv_digest.claims.Claim` in its own sentence (remembered: the
+    """Bind a :class:`~arxiv_digest.text.claims.Claim` in its own sentence (remembered: the
     writer, the highlight and the verifier ask for the same claims; a binding is frozen)."""
     offset = claim.number_start - claim.start
     return _bound(claim.sentence, offset, offset + (claim.number_end - claim.number_start),

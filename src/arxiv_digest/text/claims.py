@@ -4,7 +4,7 @@ A claim is a number as written in the source (``19.3%``, ``2.5×``, ``7.56``), w
 its unit, the metric it measures (``FID``, ``VBench``…), the comparison it is part
 of (``from 9.67 to 7.56``, ``vs 53.1M``) and the baseline it is measured against,
 plus the sentence it came from with character offsets. Offsets refer to the field
-after LaTeX rendering (:func:`arxiv_digest.latex.latex_to_text`), which is the text
+after LaTeX rendering (:func:`arxiv_digest.text.latex.latex_to_text`), which is the text
 every later stage reads. Complexity and bound expressions (``Ω(1/T)``) are claims
 too, of kind ``bound``.
 """
@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from arxiv_digest.latex import latex_to_text
+from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from arxiv_digest.latex import latex_to_text
+from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 
@@ -122,7 +122,7 @@ def introduced(paper: Paper) -> tuple[Introduced, ...]:
     """What ``paper`` introduces, most telling first: its named artifacts, then what it
     offers unnamed — one of each family (a method, sampler, model or system; a metric; a
     benchmark or dataset), two at most — then a formal result."""
-    from arxiv_digest.roles import classify
+    from arxiv_digest.text.roles import classify
 
     sentences = classify(paper)
     title = latex_to_text(paper.title or "").strip()
@@ -149,8 +149,8 @@ def introduced(paper: Paper) -> tuple[Introduced, ...]:
 
 def own_names(paper: Paper, title: str, own: list[str], earlier: list[str]) -> list[str]:
     """The names the paper gives its own artifacts, in order of appearance."""
-    from arxiv_digest.facts import BENCHMARKS, FAMILIES
-    from arxiv_digest.shortnames import own_name
+    from arxiv_digest.text.facts import BENCHMARKS, FAMILIES
+    from arxiv_digest.text.shortnames import own_name
 
     known = {n.lower() for n in BENCHMARKS + FAMILIES}
     before = " ".join(earlier)
@@ -303,9 +303,9 @@ def _offered(own: list[str], names: list[str]) -> list[Introduced]:
 def _formal(paper: Paper, own: list[str]) -> Introduced | None:
     """A bound the paper proves (its own, as bound by the binder), else a theorem, proof
     or guarantee its own sentences state."""
-    from arxiv_digest.binding import bind_claim
-    from arxiv_digest.claims import extract
-    from arxiv_digest.shortnames import short_name
+    from arxiv_digest.text.binding import bind_claim
+    from arxiv_digest.text.claims import extract
+    from arxiv_digest.text.shortnames import short_name
 
     names = (short_name(paper),)
     for claim in extract(paper):

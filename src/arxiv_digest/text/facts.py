@@ -9,8 +9,8 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from arxiv_digest.binding_words import METRIC, canonical_metric
-from arxiv_digest.latex import latex_to_text
+from arxiv_digest.text.binding_words import METRIC, canonical_metric
+from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.memo import remembered_here
 
 BENCHMARKS = [
