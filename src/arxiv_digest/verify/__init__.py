@@ -4,7 +4,7 @@ the sentence goes.
 
 Independent of any writer. Beyond being found, each number must mean in our sentence
 what it means in its source — the same quantity, direction and subject
-(:mod:`arxiv_digest.meaning`); a number attached to the wrong quantity is dropped like an
+(:mod:`arxiv_digest.verify.meaning`); a number attached to the wrong quantity is dropped like an
 invented one. Sources are the picks' titles, abstracts and comments
 (rendered as text), and for the research brief the listing's counts. A venue counts
 only when it appears in the paper's comment or journal-ref: an abstract that calls
@@ -24,7 +24,7 @@ from arxiv_digest.text.claims import sentences
 from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
 from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.text.links import find_links, links, mentions
-from arxiv_digest.meaning import meaning_problem
+from arxiv_digest.verify.meaning import meaning_problem
 from arxiv_digest.topics.relevance import Tier
 from arxiv_digest.text.review import VENUE_RE, venue_name
 
