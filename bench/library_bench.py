@@ -77,8 +77,8 @@ def child(shape: str, n: int, repeat: int) -> None:
     """One case in this process: read times, whole-import time, peak RSS (JSON out)."""
     sys.path.insert(0, str(REPO / "src"))
     from arxiv_digest.config import load_settings
-    from arxiv_digest.feedback import import_library
-    from arxiv_digest.library import read_library
+    from arxiv_digest.reader.feedback import import_library
+    from arxiv_digest.reader.library import read_library
     from arxiv_digest.models import Paper
     from arxiv_digest.store import Store
 

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from arxiv_digest.feedback import import_library
+from arxiv_digest.reader.feedback import import_library
 from arxiv_digest.ingest import make_client
-from arxiv_digest.library import read_library
+from arxiv_digest.reader.library import read_library
 from arxiv_digest.store import Store
 from fake_arxiv import FakeArxiv
 from test_cli import run

@@ -10,9 +10,9 @@ import pytest
 
 from arxiv_digest.cli import main
 from arxiv_digest.errors import InputError
-from arxiv_digest.feedback import import_library
+from arxiv_digest.reader.feedback import import_library
 from arxiv_digest.ingest import make_client
-from arxiv_digest.library import MAX_FIELD_CHARS, MAX_LIBRARY_BYTES, read_library
+from arxiv_digest.reader.library import MAX_FIELD_CHARS, MAX_LIBRARY_BYTES, read_library
 from arxiv_digest.models import Paper, split_arxiv_id
 from arxiv_digest.sources.jsonl import JsonlReplay
 from arxiv_digest.store import Store
@@ -337,7 +337,7 @@ def test_a_failed_fetch_keeps_what_came_before_it(settings, arxiv, tmp_path):
 
 
 def test_a_library_over_its_paper_limit_is_refused(tmp_path, monkeypatch):
-    import arxiv_digest.library as library
+    import arxiv_digest.reader.library as library
 
     monkeypatch.setattr(library, "MAX_PAPERS", 3)
     path = tmp_path / "ids.txt"

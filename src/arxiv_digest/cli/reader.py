@@ -20,7 +20,7 @@ def feedback() -> None:
 
 
 def _give(ctx, ids, profile_name, kind, offline) -> None:
-    from arxiv_digest.feedback import give
+    from arxiv_digest.reader.feedback import give
     from arxiv_digest.store import Store
 
     settings = ctx.obj["settings"]
@@ -102,7 +102,7 @@ def list_feedback(ctx, profile_name) -> None:
 @click.pass_context
 def forget(ctx, paper_ids, profile_name) -> None:
     """Forget the feedback on these papers."""
-    from arxiv_digest.feedback import parse_ids
+    from arxiv_digest.reader.feedback import parse_ids
     from arxiv_digest.store import Store
 
     profile = load_profile_named(ctx, profile_name)
@@ -133,7 +133,7 @@ def reset(ctx, profile_name) -> None:
 def import_command(ctx, library, profile_name, offline) -> None:
     """Import a library (BibTeX, RIS, CSL-JSON, or a list of ids/URLs) as likes."""
     from arxiv_digest.errors import InputError
-    from arxiv_digest.feedback import import_library, nothing_read
+    from arxiv_digest.reader.feedback import import_library, nothing_read
     from arxiv_digest.store import Store
 
     settings = ctx.obj["settings"]
