@@ -30,7 +30,7 @@ def main() -> None:
     lines = sum(1 for f in files for line in f.open(encoding="utf-8") if line.strip())
 
     from arxiv_digest.config import load_settings
-    from arxiv_digest.ingest import ingest_file
+    from arxiv_digest.pipeline.ingest import ingest_file
     from arxiv_digest.store import Store
 
     best = None

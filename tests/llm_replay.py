@@ -66,7 +66,7 @@ def plan_for(settings, store, day_file: Path, ids: list[str] | None = None):
     candidates ``ids`` names, in that order."""
     from dataclasses import replace as dc_replace
 
-    from arxiv_digest import stages
+    from arxiv_digest.pipeline import stages
     from arxiv_digest.pipeline import _plan, profile_settings
     from arxiv_digest.topics import load_profile
 

@@ -67,7 +67,8 @@ def test_weekend_and_unknown_days(home, day_file):
     assert "weekends" in weekend.stderr and "2026-05-22 (Fri)" in weekend.stderr
     missing = run("listing", "--date", "2026-05-21", home=home, check=False)
     assert missing.returncode == 1 and "2026-05-22 (Fri)" in missing.stderr
-    assert "ingest --date 2026-05-21" in missing.stderr
+    assert "ingest --input FILE --date 2026-05-21" in missing.stderr   # a past day: replayed
+    assert "`arxiv-digest ingest --date" not in missing.stderr            # never fetched live
     bad = run("listing", "--date", "May 5", home=home, check=False)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
 

@@ -115,7 +115,7 @@ def test_interrupted_render_leaves_previous_files(settings, tmp_path, monkeypatc
         def broken(digest):
             raise RuntimeError("disk full while rendering")
 
-        monkeypatch.setattr("arxiv_digest.stages.render_html", broken)
+        monkeypatch.setattr("arxiv_digest.pipeline.stages.render_html", broken)
         with pytest.raises(RuntimeError):
             run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from arxiv_digest.reader.feedback import import_library
-from arxiv_digest.ingest import make_client
+from arxiv_digest.pipeline.ingest import make_client
 from arxiv_digest.reader.library import read_library
 from arxiv_digest.store import Store
 from fake_arxiv import FakeArxiv

@@ -11,7 +11,7 @@ import pytest
 from arxiv_digest.cli import main
 from arxiv_digest.errors import InputError
 from arxiv_digest.reader.feedback import import_library
-from arxiv_digest.ingest import make_client
+from arxiv_digest.pipeline.ingest import make_client
 from arxiv_digest.reader.library import MAX_FIELD_CHARS, MAX_LIBRARY_BYTES, read_library
 from arxiv_digest.models import Paper, split_arxiv_id
 from arxiv_digest.sources.jsonl import JsonlReplay

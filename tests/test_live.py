@@ -5,7 +5,7 @@ import pytest
 
 from arxiv_digest.announcements import announcement_time
 from arxiv_digest.errors import InputError, NetworkError, NoAnnouncementError
-from arxiv_digest.ingest import ingest_file, ingest_live, make_client
+from arxiv_digest.pipeline.ingest import ingest_file, ingest_live, make_client
 from arxiv_digest.models import Paper
 from arxiv_digest.sources.jsonl import JsonlReplay
 from arxiv_digest.store import Store

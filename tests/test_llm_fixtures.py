@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from arxiv_digest import stages
+from arxiv_digest.pipeline import stages
 from arxiv_digest.config import LLMSettings
 from arxiv_digest.store import Store
 from arxiv_digest.writers.llm import _sentences

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from arxiv_digest.evaluate import evaluate, expected_random_hits
-from arxiv_digest.ingest import ingest_file
+from arxiv_digest.pipeline.evaluate import evaluate, expected_random_hits
+from arxiv_digest.pipeline.ingest import ingest_file
 from arxiv_digest.models import Listing, ListingEntry, Paper
 from arxiv_digest.pipeline import profile_settings, rank_day
 from arxiv_digest.rank import combine, rank_listing, replacement_news

@@ -163,9 +163,9 @@ def test_filter_quality_on_the_development_labels(shared):
 def test_verdicts_of_an_older_judgement_are_assessed_again(day_file, tmp_path, monkeypatch):
     import arxiv_digest.topics as topics
     from arxiv_digest.config import load_settings
-    from arxiv_digest.ingest import ingest_file
+    from arxiv_digest.pipeline.ingest import ingest_file
     from arxiv_digest.store import Store
-    from arxiv_digest.verdicts import relevance_tiers
+    from arxiv_digest.topics.verdicts import relevance_tiers
 
     current = load_profile()
     monkeypatch.setattr(topics, "JUDGEMENT", "an older judgement")

@@ -12,14 +12,14 @@ import numpy
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from arxiv_digest.config import load_settings
-from arxiv_digest.ingest import ingest_file
+from arxiv_digest.pipeline.ingest import ingest_file
 from arxiv_digest.signals.novelty import _doc
 from arxiv_digest.sources.jsonl import paper_from_record
 from arxiv_digest.store import Store
 from arxiv_digest.text.textindex import TextIndex
 from arxiv_digest.topics import load_profile, parse_profile
 from arxiv_digest.topics.relevance import assess, assess_many
-from arxiv_digest.verdicts import relevance_tiers
+from arxiv_digest.topics.verdicts import relevance_tiers
 from conftest import REPO
 
 BUILTIN = REPO / "src" / "arxiv_digest" / "topics" / "profiles" / "diffusion.toml"

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from arxiv_digest.config import load_settings
-from arxiv_digest.ingest import ingest_file
+from arxiv_digest.pipeline.ingest import ingest_file
 from arxiv_digest.store import Store
 from conftest import invoke
 

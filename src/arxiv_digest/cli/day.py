@@ -31,7 +31,7 @@ from arxiv_digest.errors import EXIT_ERROR, DigestError
 @click.pass_context
 def ingest(ctx, day, inputs, categories, strict, quiet, wait) -> None:
     """Put one announcement day into the local store (live from arXiv, or replayed)."""
-    from arxiv_digest.ingest import ingest_file, ingest_live, make_client
+    from arxiv_digest.pipeline.ingest import ingest_file, ingest_live, make_client
     from arxiv_digest.store import Store
 
     settings = settings_of(ctx, categories)
@@ -57,7 +57,7 @@ def ingest(ctx, day, inputs, categories, strict, quiet, wait) -> None:
 @click.pass_context
 def listing(ctx, day, categories, as_json) -> None:
     """Counts of a stored day per listing category (new, cross, replace) and their union."""
-    from arxiv_digest.ingest import read_listing
+    from arxiv_digest.pipeline.ingest import read_listing
     from arxiv_digest.store import Store
 
     settings = settings_of(ctx, categories)
@@ -132,7 +132,7 @@ def rank(ctx, day, inputs, profile_name, top, wide, as_json, wait) -> None:
 @click.pass_context
 def explain(ctx, paper_id, day, profile_name) -> None:
     """Why a paper ranks where it does, signal by signal."""
-    from arxiv_digest.explain import explain_paper
+    from arxiv_digest.pipeline.explain import explain_paper
     from arxiv_digest.store import Store
 
     profile = load_profile_named(ctx, profile_name)
@@ -162,7 +162,7 @@ def evaluate_command(ctx, picks_path, profile_name, history, feedback_from, as_j
     import tempfile
 
     from arxiv_digest.config import load_settings
-    from arxiv_digest.evaluate import evaluate
+    from arxiv_digest.pipeline.evaluate import evaluate
     from arxiv_digest.store import Store
 
     profile = load_profile_named(ctx, profile_name)
@@ -295,8 +295,8 @@ def brief(ctx, paper_ids, every, inputs, day, profile_name, writer, as_json, wai
     """One paper's brief (short name, highlight, the five sections), as the digest writes it."""
     from contextlib import nullcontext
 
-    from arxiv_digest.briefs import papers_for, write_briefs
-    from arxiv_digest.ingest import ingest_file
+    from arxiv_digest.pipeline.briefs import papers_for, write_briefs
+    from arxiv_digest.pipeline.ingest import ingest_file
     from arxiv_digest.pipeline import check_model, profile_settings
     from arxiv_digest.store import Store
 

@@ -43,7 +43,7 @@ def _client(settings, offline: bool):
     if offline:
         yield None
         return
-    from arxiv_digest.ingest import make_client
+    from arxiv_digest.pipeline.ingest import make_client
 
     client = make_client(settings, notify=notifier(False))
     try:

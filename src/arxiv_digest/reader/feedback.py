@@ -128,7 +128,7 @@ def fetch_papers(settings: Settings, ids: list[str], client=None,
                  papers: dict[str, Paper] | None = None) -> dict[str, Paper]:
     """Papers by id from the export API, 100 per request, cached. ``papers`` (when
     given) is filled as batches arrive, so it keeps what came before a failure."""
-    from arxiv_digest.ingest import make_client
+    from arxiv_digest.pipeline.ingest import make_client
     from arxiv_digest.sources.api import MAX_IDS_PER_REQUEST, api_params, parse_api
     from arxiv_digest.sources.live import API_CACHE_SECONDS
 

@@ -1,5 +1,5 @@
 """The pipeline, stage by stage: ingest -> rank -> select -> enrich -> re-rank -> write ->
-verify -> render -> translate -> store (the stages are in :mod:`arxiv_digest.stages`)."""
+verify -> render -> translate -> store (the stages are in :mod:`arxiv_digest.pipeline.stages`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from arxiv_digest import stages
+from arxiv_digest.pipeline import stages
 from arxiv_digest.config import Settings, model_missing
 from arxiv_digest.digest import Digest
 from arxiv_digest.files import write_all_atomically
 from arxiv_digest.rank import Ranking
-from arxiv_digest.selection import Selection
-from arxiv_digest.stages import on_topic, profile_settings  # noqa: F401  (the library's API)
+from arxiv_digest.pipeline.selection import Selection
+from arxiv_digest.pipeline.stages import on_topic, profile_settings  # noqa: F401  (the library's API)
 from arxiv_digest.store import Store
 from arxiv_digest.topics import DEFAULT_PROFILE, Profile
 from arxiv_digest.writers import DigestPlan

@@ -100,7 +100,7 @@ def evaluate(settings: Settings, store: Store, profile: Profile, picks_path: Pat
 def _like_picks(settings: Settings, store: Store, profile: Profile, day: date,
                 picks: list[str], listing_file: Path | None) -> None:
     """The editor's picks of ``day`` as the reader's likes (their day ingested first)."""
-    from arxiv_digest import stages
+    from arxiv_digest.pipeline import stages
 
     if listing_file is not None and day not in store.listing_dates(profile.categories):
         stages.ingest(settings, store, day, [listing_file], False, None)
@@ -134,7 +134,7 @@ def _earlier_days(listing_file: Path, day: date, count: int) -> list[Path]:
 
 def _replay_day(settings: Settings, store: Store, profile: Profile, path: Path) -> None:
     """Ingest a history day and record its digest's picks, as a daily run would."""
-    from arxiv_digest import stages
+    from arxiv_digest.pipeline import stages
 
     day = date_from_name(path)
     if day in store.listing_dates(profile.categories) and store.featured_on(profile.name, day):

@@ -12,15 +12,15 @@ from arxiv_digest import writers
 from arxiv_digest.config import Settings
 from arxiv_digest.digest import Digest, Verification
 from arxiv_digest.errors import NothingToDigest
-from arxiv_digest.ingest import ingest_file, read_listing
+from arxiv_digest.pipeline.ingest import ingest_file, read_listing
 from arxiv_digest.models import AnnounceType, IngestReport, Paper
 from arxiv_digest.rank import Ranking, history_window, rank_listing
 from arxiv_digest.render import render_html, render_json, render_markdown
-from arxiv_digest.selection import Selection, select, with_stored_picks
+from arxiv_digest.pipeline.selection import Selection, select, with_stored_picks
 from arxiv_digest.store import Store
 from arxiv_digest.topics import Profile
 from arxiv_digest.topics.relevance import NOT_RELEVANT, Relevance, assess_many
-from arxiv_digest.verdicts import relevance_tiers
+from arxiv_digest.topics.verdicts import relevance_tiers
 from arxiv_digest.verify import bank_for, verify
 from arxiv_digest.writers import DigestPlan
 
@@ -41,7 +41,7 @@ def ingest(settings: Settings, store: Store, day: date | None, inputs: list,
         return reports, day or reports[0].date, False
     if day is not None and day in store.listing_dates(settings.categories):
         return [], day, False
-    from arxiv_digest.ingest import ingest_live, make_client
+    from arxiv_digest.pipeline.ingest import ingest_live, make_client
 
     own = client is None
     client = client or make_client(settings, notify=notify)

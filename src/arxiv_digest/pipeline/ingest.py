@@ -14,7 +14,7 @@ from arxiv_digest.models import IngestReport, Listing, Problem, SourceResult
 from arxiv_digest.sources import ProgressFn, open_replay
 from arxiv_digest.sources.live import LiveArxiv
 from arxiv_digest.store import Store
-from arxiv_digest.verdicts import judge_day
+from arxiv_digest.topics.verdicts import judge_day
 
 
 def make_client(settings: Settings, **overrides) -> HttpClient:
