@@ -67,7 +67,7 @@ def plan_for(settings, store, day_file: Path, ids: list[str] | None = None):
     from dataclasses import replace as dc_replace
 
     from arxiv_digest.pipeline import stages
-    from arxiv_digest.pipeline import _plan, profile_settings
+    from arxiv_digest.pipeline import plan_of, profile_settings
     from arxiv_digest.topics import load_profile
 
     profile = load_profile()
@@ -78,7 +78,7 @@ def plan_for(settings, store, day_file: Path, ids: list[str] | None = None):
     if ids:
         by_id = {c.paper.id: c for c in ranking.candidates}
         selection = dc_replace(selection, picks=[by_id[i] for i in ids])
-    return _plan(store, profile, selection, {}, [])
+    return plan_of(store, profile, selection, {}, [])
 
 
 def _main(argv: list[str]) -> None:

@@ -13,7 +13,7 @@ import pytest
 from arxiv_digest.cli import main
 from arxiv_digest.config import LLMSettings
 from arxiv_digest.llm.backend import LLMBackend, LLMRequest, parse_reply
-from arxiv_digest.llm.prompts import PickProse
+from arxiv_digest.writers.prompts import PickProse
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile

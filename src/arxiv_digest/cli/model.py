@@ -25,6 +25,7 @@ def llm_check(ctx, day, profile_name) -> None:
     from arxiv_digest.config import model_missing
     from arxiv_digest.llm.check import check_server
     from arxiv_digest.llm.modes import ReplyMode
+    from arxiv_digest.pipeline import digest_requests
     from arxiv_digest.store import Store
 
     settings = ctx.obj["settings"]
@@ -32,7 +33,8 @@ def llm_check(ctx, day, profile_name) -> None:
         raise model_missing("llm check")
     profile = load_profile_named(ctx, profile_name)
     with Store(settings.db_path) as store:
-        found = check_server(settings, store, profile, day)
+        found = check_server(settings, store, digest_requests=lambda backend: digest_requests(
+            settings, store, profile, day, backend))
     say(f"server: {found.server}; model: {found.model}")
     if found.error is not None:
         raise NetworkError(f"the server does not answer: {found.error}")

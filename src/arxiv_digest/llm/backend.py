@@ -63,7 +63,7 @@ class LLMRequest:
         return self.reply.__name__.lower()
 
     def key(self, model: str) -> str:
-        from arxiv_digest.llm.prompts import schema
+        from arxiv_digest.llm.modes import schema
 
         data = {"model": model, "messages": self.messages, "schema": schema(self.reply)}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -367,7 +367,7 @@ class LLMBackend:
               max_tokens: int) -> ChatReply:
         """One chat completion (the client's own retries included), its reply read here:
         capped, and checked to be a chat completion."""
-        from arxiv_digest.llm.prompts import schema
+        from arxiv_digest.llm.modes import schema
 
         shape = schema(request.reply)
         fmt = response_format(mode, request.schema_name, shape)

@@ -41,8 +41,11 @@ class ServerCheck:
     cost: float | None = None
 
 
-def check_server(settings: Settings, store: Store, profile=None, day: date | None = None,
-                 client=None) -> ServerCheck:
+def check_server(settings: Settings, store: Store, client=None, digest_requests=None
+                 ) -> ServerCheck:
+    """Probe the configured server format by format; with ``digest_requests`` (given a
+    backend, the day and the requests a digest would send, or None), also count what a
+    digest would cost, without sending it."""
     from arxiv_digest.llm.backend import LLMBackend, LLMRequest
 
     backend = LLMBackend(settings.llm, store, client=client)
@@ -78,27 +81,14 @@ def check_server(settings: Settings, store: Store, profile=None, day: date | Non
                               reason=("llm check: " + "; ".join(refused)) if refused else
                               "llm check: accepted")
     found.counter = backend.counter().kind
-    _digest_cost(settings, store, backend, profile, day, found)
+    priced = digest_requests(backend) if digest_requests is not None else None
+    if priced is not None:
+        day, requests = priced
+        counter = backend.counter()
+        found.day = day
+        found.requests = len(requests)
+        found.prompt_tokens = sum(counter.count(m["content"]) for r in requests
+                                  for m in r.messages)
+        found.completion_allowance = len(requests) * settings.llm.max_output_tokens
+        found.cost = settings.llm.cost(found.prompt_tokens, found.completion_allowance)
     return found
-
-
-def _digest_cost(settings: Settings, store: Store, backend, profile, day, found) -> None:
-    """The prompts of a stored day's digest, counted, without sending them."""
-    from arxiv_digest.errors import DigestError
-    from arxiv_digest.pipeline import _plan, select_day
-    from arxiv_digest.topics import load_profile
-    from arxiv_digest.writers.llm import LLMWriter
-
-    profile = profile or load_profile(None, settings.home)
-    try:
-        selection = select_day(settings, store, profile, day)
-    except DigestError:
-        return                              # no stored day: nothing to price
-    plan = _plan(store, profile, selection, {}, [])
-    _, requests = LLMWriter(backend=backend).requests(plan)
-    counter = backend.counter()
-    found.day = selection.ranking.date
-    found.requests = len(requests)
-    found.prompt_tokens = sum(counter.count(m["content"]) for r in requests for m in r.messages)
-    found.completion_allowance = len(requests) * settings.llm.max_output_tokens
-    found.cost = settings.llm.cost(found.prompt_tokens, found.completion_allowance)

@@ -96,3 +96,10 @@ def names_format(exc: Exception) -> bool:
     body = getattr(exc, "body", None)
     return bool(_NAMES_FORMAT.search(message) or
                 (body is not None and _NAMES_FORMAT.search(json.dumps(body, default=str))))
+
+
+def schema(model) -> dict:
+    """A strict JSON schema: every key required, nothing else allowed."""
+    fields = list(model.model_fields)
+    return {"type": "object", "properties": {f: {"type": "string"} for f in fields},
+            "required": fields, "additionalProperties": False}

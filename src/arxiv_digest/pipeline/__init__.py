@@ -77,7 +77,7 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
         selection, enrichment, unavailable = stages.enrich(settings, profile, selection,
                                                            enrich_client)
     stages.refuse_empty(selection, profile)
-    plan = _plan(store, profile, selection, enrichment, unavailable)
+    plan = plan_of(store, profile, selection, enrichment, unavailable)
     digest, backend = stages.write(settings, store, plan, writer, max_tokens, llm_client)
     bank = stages.check(digest, plan)
     target, stem = out_dir or default_out_dir(settings, profile), ranking.date.isoformat()
@@ -153,7 +153,7 @@ def _ingest_once(settings: Settings, store: Store, profiles: list[Profile],
     return reports, day, fetched
 
 
-def _plan(store: Store, profile: Profile, selection: Selection, enrichment: dict,
+def plan_of(store: Store, profile: Profile, selection: Selection, enrichment: dict,
           unavailable: list[str]) -> DigestPlan:
     from arxiv_digest.enrich import summarise
 
@@ -195,3 +195,19 @@ def coverage(ranking: Ranking, skipped: int | None) -> list[str]:
         lines.append(f"{skipped} malformed {'entry' if skipped == 1 else 'entries'} skipped "
                      f"at ingest" if skipped else "no entry skipped at ingest")
     return lines
+
+
+def digest_requests(settings: Settings, store: Store, profile: Profile, day: date | None,
+                    backend) -> tuple[date, list] | None:
+    """The day and the requests the LLM writer would send for the stored day's digest
+    (the latest stored without ``day``), built but not sent — what ``llm check`` prices;
+    None when no day is stored."""
+    from arxiv_digest.errors import DigestError
+    from arxiv_digest.writers.llm import LLMWriter
+
+    try:
+        selection = select_day(settings, store, profile, day)
+    except DigestError:
+        return None
+    plan = plan_of(store, profile, selection, {}, [])
+    return selection.ranking.date, LLMWriter(backend=backend).requests(plan)[1]

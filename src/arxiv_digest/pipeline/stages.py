@@ -181,7 +181,7 @@ def translate(settings: Settings, store: Store, digest: Digest, bank: dict, lang
     """Stage 8 — translate: each other-language edition, verified again; fields that
     lose a marker or a number stay in English. Returns (files, editions, backend)."""
     from arxiv_digest.llm.backend import LLMBackend
-    from arxiv_digest.llm.translate import translate as translate_digest
+    from arxiv_digest.writers.translate import translate as translate_digest
 
     backend = backend or LLMBackend(settings.llm, store, max_tokens=max_tokens,
                                     client=llm_client)

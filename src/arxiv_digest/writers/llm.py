@@ -23,7 +23,7 @@ from arxiv_digest.text.claims import extract_text, sentences
 from arxiv_digest.text.binding import bind_claim
 from arxiv_digest.digest import SECTION_NAMES, ClaimRef, Digest, Pick, Verification
 from arxiv_digest.llm.backend import LLMBackend, LLMRequest, LLMResult
-from arxiv_digest.llm.prompts import DayProse, PickProse, day_messages, pick_messages
+from arxiv_digest.writers.prompts import DayProse, PickProse, day_messages, pick_messages
 from arxiv_digest.llm.screen import has_injection
 from arxiv_digest.verify.meaning import number_key
 from arxiv_digest.rank import Candidate

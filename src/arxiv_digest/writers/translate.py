@@ -15,7 +15,7 @@ from pydantic import ConfigDict, create_model
 
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
 from arxiv_digest.llm.backend import LLMBackend, LLMRequest
-from arxiv_digest.llm.prompts import translate_messages
+from arxiv_digest.writers.prompts import translate_messages
 from arxiv_digest.verify import facts
 
 LANGUAGES = {"ko": "Korean", "zh": "Simplified Chinese", "ja": "Japanese", "de": "German",

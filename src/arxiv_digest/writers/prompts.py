@@ -56,13 +56,6 @@ class DayProse(BaseModel):
     synthesis: str = Field(max_length=3000)
 
 
-def schema(model: type[BaseModel]) -> dict:
-    """A strict JSON schema: every key required, nothing else allowed."""
-    fields = list(model.model_fields)
-    return {"type": "object", "properties": {f: {"type": "string"} for f in fields},
-            "required": fields, "additionalProperties": False}
-
-
 def _block(label: str, lines: list[tuple[str, str]]) -> tuple[str, int]:
     screened = 0
     body = []
