@@ -33,9 +33,11 @@ def main() -> None:
     import sklearn.feature_extraction.text  # noqa: F401  (import cost reported on its own)
 
     from arxiv_digest.config import load_settings
-    from arxiv_digest.pipeline.ingest import ingest_file, read_listing
+    from arxiv_digest.pipeline.ingest import ingest_file
+    from arxiv_digest.announcements import read_listing
     from arxiv_digest.pipeline import on_topic, profile_settings
-    from arxiv_digest.rank import history_window, rank_listing
+    from arxiv_digest.rank import rank_listing
+    from arxiv_digest.topics.window import history_window
     from arxiv_digest.store import Store
     from arxiv_digest.topics import load_profile
     imports = time.perf_counter() - t0

@@ -164,3 +164,28 @@ def test_several_profiles_fetch_a_missing_day_once(settings):
     finally:
         arxiv.stop()
     assert counts[0] > 0 and counts[1] == counts[0]
+
+
+def test_a_live_day_for_several_profiles_is_judged_in_one_pass(world, monkeypatch):
+    """The live daily job: the day is fetched once and stored before any profile runs,
+    so every profile's relevance is assessed together, never one profile at a time."""
+    from arxiv_digest.pipeline import run_profiles
+    from arxiv_digest.topics import relevance, verdicts, window
+
+    settings, arxiv, inbox, site = world
+    toml = (REPO / "src/arxiv_digest/topics/profiles/diffusion.toml").read_text()
+    (settings.home / "profiles").mkdir(parents=True, exist_ok=True)
+    (settings.home / "profiles" / "flows.toml").write_text(
+        toml.replace('name = "diffusion"', 'name = "flows"'))
+    profiles = [load_profile(), load_profile("flows", settings.home)]
+    passes = []
+
+    def spy(papers, group):
+        passes.append(sorted(p.name for p in group))
+        return relevance.assess_many(papers, group)
+    monkeypatch.setattr(verdicts, "assess_many", spy)
+    monkeypatch.setattr(window, "assess_many", spy)
+    with Store(settings.db_path) as store:
+        runs = run_profiles(settings, store, profiles, DAY, now=NOW)
+    assert [r.error for r in runs] == [None, None]
+    assert passes and all(group == ["diffusion", "flows"] for group in passes), passes

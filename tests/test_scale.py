@@ -13,6 +13,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from arxiv_digest.config import load_settings
 from arxiv_digest.pipeline.ingest import ingest_file
+from arxiv_digest.pipeline.stages import judged
 from arxiv_digest.signals.novelty import _doc
 from arxiv_digest.sources.jsonl import paper_from_record
 from arxiv_digest.store import Store
@@ -91,7 +92,8 @@ def test_verdicts_are_kept_at_ingest_for_every_profile_and_pruned(day_file, tmp_
         BUILTIN.read_text().replace('name = "diffusion"', 'name = "copy"'))
     profiles = [load_profile("diffusion", settings.home), load_profile("copy", settings.home)]
     with Store(settings.db_path) as store:
-        report = ingest_file(settings, store, day_file("2026-06-23"))
+        report = judged(settings, store, [ingest_file(settings, store,
+                                                      day_file("2026-06-23"))])[0]
         rows = dict(store.conn.execute(
             "SELECT profile, count(*) FROM relevance_cache GROUP BY profile").fetchall())
         assert rows == {"diffusion": report.papers, "copy": report.papers}
@@ -101,7 +103,7 @@ def test_verdicts_are_kept_at_ingest_for_every_profile_and_pruned(day_file, tmp_
             assert kept[profile.name] == {p.id: assess(p, profile).tier for p in listed}
         # A day 150 days later: the June papers have left every window.
         later = listing_file(tmp_path, date(2026, 11, 20), day_file("2026-07-01"), 30)
-        ingest_file(settings, store, later)
+        judged(settings, store, [ingest_file(settings, store, later)])
         left = store.conn.execute(
             "SELECT count(*) FROM relevance_cache r JOIN listing_entries e ON "
             "r.paper_id = e.paper_id WHERE e.date = '2026-06-23' AND r.paper_id NOT IN "

@@ -8,7 +8,7 @@ relevance, then arXiv id). Replacements enter only when they carry news.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from arxiv_digest.text import claims as claims_module
 from arxiv_digest import signals as signal_registry
@@ -196,10 +196,3 @@ def combine(values: dict[str, SignalValue | None], weights: dict[str, float]) ->
         total += weight * values[name].value
         weight_sum += weight
     return total / weight_sum if weight_sum else 0.0
-
-
-HISTORY_DAYS = 120
-
-
-def history_window(day: date, days: int = HISTORY_DAYS) -> tuple[date, date]:
-    return day - timedelta(days=days), day - timedelta(days=1)

@@ -32,6 +32,7 @@ from arxiv_digest.errors import EXIT_ERROR, DigestError
 def ingest(ctx, day, inputs, categories, strict, quiet, wait) -> None:
     """Put one announcement day into the local store (live from arXiv, or replayed)."""
     from arxiv_digest.pipeline.ingest import ingest_file, ingest_live, make_client
+    from arxiv_digest.pipeline.stages import judged
     from arxiv_digest.store import Store
 
     settings = settings_of(ctx, categories)
@@ -45,6 +46,7 @@ def ingest(ctx, day, inputs, categories, strict, quiet, wait) -> None:
             with make_client(settings, notify=notify) as client:
                 reports = [ingest_live(settings, store, client, day, strict=strict,
                                        progress=progress)]
+        judged(settings, store, reports)
     for report in reports:
         print_report(report, quiet)
 
@@ -57,7 +59,7 @@ def ingest(ctx, day, inputs, categories, strict, quiet, wait) -> None:
 @click.pass_context
 def listing(ctx, day, categories, as_json) -> None:
     """Counts of a stored day per listing category (new, cross, replace) and their union."""
-    from arxiv_digest.pipeline.ingest import read_listing
+    from arxiv_digest.announcements import read_listing
     from arxiv_digest.store import Store
 
     settings = settings_of(ctx, categories)
@@ -297,6 +299,7 @@ def brief(ctx, paper_ids, every, inputs, day, profile_name, writer, as_json, wai
 
     from arxiv_digest.pipeline.briefs import papers_for, write_briefs
     from arxiv_digest.pipeline.ingest import ingest_file
+    from arxiv_digest.pipeline.stages import judged
     from arxiv_digest.pipeline import check_model, profile_settings
     from arxiv_digest.store import Store
 
@@ -310,7 +313,7 @@ def brief(ctx, paper_ids, every, inputs, day, profile_name, writer, as_json, wai
     with lock, Store(settings.db_path) as store:
         given = day
         for path in inputs:                  # every file, each ingested (its own day)
-            report = ingest_file(settings, store, path, given)
+            report = judged(settings, store, [ingest_file(settings, store, path, given)])[0]
             day = day or report.date
         papers, day = papers_for(settings, store, list(paper_ids), day, every)
         briefs = write_briefs(settings, store, profile, papers, day or _today(), writer)

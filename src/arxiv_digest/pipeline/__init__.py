@@ -13,7 +13,7 @@ from arxiv_digest.digest import Digest
 from arxiv_digest.files import write_all_atomically
 from arxiv_digest.rank import Ranking
 from arxiv_digest.pipeline.selection import Selection
-from arxiv_digest.pipeline.stages import on_topic, profile_settings  # noqa: F401  (the library's API)
+from arxiv_digest.topics.window import Window, on_topic, profile_settings  # noqa: F401  (API)
 from arxiv_digest.store import Store
 from arxiv_digest.topics import DEFAULT_PROFILE, Profile
 from arxiv_digest.writers import DigestPlan
@@ -61,7 +61,7 @@ def run_day(settings: Settings, store: Store, profile: Profile, day: date | None
             now: datetime | None = None, max_tokens: int | None = None,
             languages: list[str] | None = None, llm_client=None,
             enrich: bool | None = None, enrich_client=None, notify=None,
-            window: stages.Window | None = None) -> RunResult:
+            window: Window | None = None) -> RunResult:
     """One day's digest, stage by stage. Enrichment needs the network: by default it
     runs only for a day fetched live in this run — not for replays, not for a stored day
     run again, which reads the store alone (``enrich=True`` forces it)."""
@@ -118,7 +118,7 @@ def run_profiles(settings: Settings, store: Store, profiles: list[Profile],
     if fetched and options.get("enrich") is None:
         options["enrich"] = settings.enrich.enabled    # as a single live run would
     out_dir = options.pop("out_dir", None)
-    window, progress = stages.Window(), options.pop("progress", None)
+    window, progress = Window(), options.pop("progress", None)
     for profile in profiles:
         try:
             if day is not None and not window.tiers and \

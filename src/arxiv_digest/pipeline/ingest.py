@@ -6,15 +6,14 @@ from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from arxiv_digest.announcements import check_listing_date, describe, latest_listing_date
+from arxiv_digest.announcements import check_listing_date, latest_listing_date
 from arxiv_digest.config import Settings
-from arxiv_digest.errors import DigestError, InputError
+from arxiv_digest.errors import InputError
 from arxiv_digest.http import HttpClient
-from arxiv_digest.models import IngestReport, Listing, Problem, SourceResult
+from arxiv_digest.models import IngestReport, Problem, SourceResult
 from arxiv_digest.sources import ProgressFn, open_replay
 from arxiv_digest.sources.live import LiveArxiv
 from arxiv_digest.store import Store
-from arxiv_digest.topics.verdicts import judge_day
 
 
 def make_client(settings: Settings, **overrides) -> HttpClient:
@@ -67,8 +66,6 @@ def _save(settings: Settings, store: Store, result: SourceResult, strict: bool
         raise InputError(f"{result.origin}: no papers listed in {', '.join(listing.categories)} "
                          f"for {listing.date}; nothing was stored")
     saved = store.save_listing(listing, result.origin, skipped=len(result.problems))
-    if saved.changed:
-        judge_day(store, settings.home, listing.date)
     return IngestReport(
         date=listing.date, origin=result.origin, papers=len(listing.papers()),
         entries=len(listing.entries), counts=listing.counts(), problems=result.problems,
@@ -91,31 +88,3 @@ def _conflict_problems(result: SourceResult, conflicts: list[tuple[str, int]]) -
     return [Problem(result.where.get(pid, result.origin),
                     f"{pid}v{version} is stored with other text; kept the stored version")
             for pid, version in conflicts]
-
-
-def read_listing(settings: Settings, store: Store, day: date | None = None) -> Listing:
-    """A stored day's listing for the configured categories, or a clear error."""
-    categories = settings.categories
-    stored_dates = store.listing_dates(categories)
-    if day is None:
-        if not stored_dates:
-            raise DigestError("the store holds no listing yet; run `arxiv-digest ingest` "
-                              "(live) or `arxiv-digest ingest --input FILE`")
-        day = stored_dates[-1]
-    stored = set(store.stored_categories(day))
-    if not stored & set(categories):
-        check_listing_date(day, datetime.now(timezone.utc), settings.holidays)
-        before = [d for d in stored_dates if d < day]
-        after = [d for d in stored_dates if d > day]
-        near = [describe(d) for d in (before[-1:] + after[:1])]
-        hint = f"; stored listings nearest to it: {' and '.join(near)}" if near else ""
-        now = datetime.now(timezone.utc)
-        if day == latest_listing_date(now, settings.holidays):
-            how = "fetch it with `arxiv-digest ingest` (the latest announcement)"
-        else:
-            how = (f"replay a saved listing with `arxiv-digest ingest --input FILE --date {day}` "
-                   f"(arXiv's feeds serve only the latest announcement, so a past day cannot "
-                   f"be fetched live)")
-        raise DigestError(f"no listing for {describe(day)} in the store{hint}; {how}")
-    return store.load_listing(day, [c for c in categories if c in stored])
-

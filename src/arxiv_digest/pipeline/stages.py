@@ -12,22 +12,18 @@ from arxiv_digest import writers
 from arxiv_digest.config import Settings
 from arxiv_digest.digest import Digest, Verification
 from arxiv_digest.errors import NothingToDigest
-from arxiv_digest.pipeline.ingest import ingest_file, read_listing
-from arxiv_digest.models import AnnounceType, IngestReport, Paper
-from arxiv_digest.rank import Ranking, history_window, rank_listing
-from arxiv_digest.render import render_html, render_json, render_markdown
+from arxiv_digest.models import AnnounceType, IngestReport
+from arxiv_digest.pipeline.ingest import ingest_file
 from arxiv_digest.pipeline.selection import Selection, select, with_stored_picks
+from arxiv_digest.rank import Ranking, rank_listing
+from arxiv_digest.render import render_html, render_json, render_markdown
 from arxiv_digest.store import Store
 from arxiv_digest.topics import Profile
-from arxiv_digest.topics.relevance import NOT_RELEVANT, Relevance, assess_many
-from arxiv_digest.topics.verdicts import relevance_tiers
+from arxiv_digest.topics.verdicts import judge_day
+from arxiv_digest.topics.relevance import NOT_RELEVANT
+from arxiv_digest.topics.window import Window
 from arxiv_digest.verify import bank_for, verify
 from arxiv_digest.writers import DigestPlan
-
-
-def profile_settings(settings: Settings, profile: Profile) -> Settings:
-    """Settings whose listing categories are the profile's."""
-    return replace(settings, categories=list(profile.categories))
 
 
 def ingest(settings: Settings, store: Store, day: date | None, inputs: list,
@@ -35,8 +31,9 @@ def ingest(settings: Settings, store: Store, day: date | None, inputs: list,
            ) -> tuple[list[IngestReport], date, bool]:
     """Stage 1 — ingest: replay the inputs, or fetch the day live unless it is stored.
     Returns the reports, the day, and whether it was fetched live in this run."""
-    reports = [ingest_file(settings, store, path, day, strict=strict, notify=notify)
-               for path in inputs]
+    reports = judged(settings, store, [
+        ingest_file(settings, store, path, day, strict=strict, notify=notify)
+        for path in inputs])
     if reports:
         return reports, day or reports[0].date, False
     if day is not None and day in store.listing_dates(settings.categories):
@@ -46,53 +43,21 @@ def ingest(settings: Settings, store: Store, day: date | None, inputs: list,
     own = client is None
     client = client or make_client(settings, notify=notify)
     try:
-        reports = [ingest_live(settings, store, client, day, strict=strict, now=now)]
+        reports = judged(settings, store, [ingest_live(settings, store, client, day,
+                                                       strict=strict, now=now)])
     finally:
         if own:
             client.close()
     return reports, reports[0].date, True
 
 
-class Window:
-    """What several profiles' rankings of one day share, read once: the day's listing and
-    the window's papers per set of categories, each profile's relevance tiers, and the
-    full verdicts on the day's papers that pass."""
-
-    def __init__(self) -> None:
-        self.papers: dict[tuple, list[Paper]] = {}
-        self.listings: dict[tuple, object] = {}
-        self.tiers: dict[tuple[str, str], dict[str, str]] = {}   # (profile, part) -> tiers
-        self.verdicts: dict[str, dict[str, Relevance]] = {}      # profile -> id -> verdict
-
-    def listing(self, settings: Settings, store: Store, day: date | None):
-        key = (day, tuple(settings.categories))
-        if day is None or key not in self.listings:
-            listing = read_listing(settings, store, day)
-            self.listings[listing.date, key[1]] = listing
-            return listing
-        return self.listings[key]
-
-    def history(self, store: Store, day: date, categories: list[str]) -> list[Paper]:
-        key = (day, tuple(categories))
-        if key not in self.papers:
-            self.papers[key] = store.papers_listed_between(*history_window(day), categories)
-        return self.papers[key]
-
-    def assess(self, settings: Settings, store: Store, profiles: list[Profile], day: date,
-               progress=None) -> None:
-        """Every profile's tiers for the day and its window, missing verdicts computed
-        in one pass for all profiles."""
-        for categories in dict.fromkeys(tuple(p.categories) for p in profiles):
-            group = [p for p in profiles if tuple(p.categories) == categories]
-            listing = self.listing(profile_settings(settings, group[0]), store, day).papers()
-            parts = {"history": self.history(store, day, list(categories)), "day": listing}
-            for part, papers in parts.items():
-                for name, tiers in relevance_tiers(store, group, papers, progress).items():
-                    self.tiers[name, part] = tiers
-            passing = [p for p in listing
-                       if any(self.tiers[g.name, "day"][p.id] != NOT_RELEVANT for g in group)]
-            for name, verdicts in assess_many(passing, group).items():
-                self.verdicts[name] = {p.id: v for p, v in zip(passing, verdicts) if v.passes}
+def judged(settings: Settings, store: Store, reports: list[IngestReport]
+           ) -> list[IngestReport]:
+    """After saving: each day that changed is judged for every existing profile (the
+    topics layer owns the verdicts; ingest only stores what was announced)."""
+    for day in dict.fromkeys(r.date for r in reports if not r.unchanged):
+        judge_day(store, settings.home, day)
+    return reports
 
 
 def rank(settings: Settings, store: Store, profile: Profile, day: date | None,
@@ -112,10 +77,6 @@ def rank(settings: Settings, store: Store, profile: Profile, day: date | None,
                         store.feedback_papers(profile.name), window.verdicts[profile.name])
 
 
-def on_topic(store: Store, profile: Profile, papers: list[Paper]) -> list[Paper]:
-    """The papers that pass the profile's topic filter."""
-    tiers = relevance_tiers(store, [profile], papers)[profile.name]
-    return [p for p in papers if tiers[p.id] != NOT_RELEVANT]
 
 
 def choose(settings: Settings, store: Store, profile: Profile, ranking: Ranking,

@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 from arxiv_digest.models import Paper
-from arxiv_digest.rank import HISTORY_DAYS
 from arxiv_digest.store import Store
 from arxiv_digest.topics import Profile, load_profiles
 from arxiv_digest.topics.relevance import assess_many
@@ -56,4 +55,6 @@ def judge_day(store: Store, home: Path | None, day: date) -> None:
         papers = store.load_listing(day, [c for c in categories if c in stored]).papers()
         relevance_tiers(store, group, papers)
     newest = store.listing_dates()[-1]
+    from arxiv_digest.topics.window import HISTORY_DAYS
+
     store.prune_relevance(date.fromordinal(newest.toordinal() - HISTORY_DAYS))
