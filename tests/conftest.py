@@ -17,6 +17,16 @@ def find_shared() -> Path | None:
     return candidate if (candidate / "data" / "arxiv").is_dir() else None
 
 
+@pytest.fixture(autouse=True)
+def forget_what_the_process_remembers():
+    """Each test starts with the process's caches empty (roles, bindings, facts, the
+    TF-IDF indexes …), so no test passes or fails by what an earlier one computed."""
+    from arxiv_digest import memo
+
+    memo.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """The shared data directory; skipped when absent, except under CI=true."""
@@ -79,6 +89,10 @@ class Outcome:
     stdout: str
     stderr: str
 
+    @property
+    def returncode(self) -> int:          # read as a finished process is
+        return self.exit_code
+
 
 def invoke(*args, home: Path, check: bool = True, input: str | None = None,
            env: dict[str, str] | None = None) -> Outcome:
@@ -99,3 +113,12 @@ def invoke(*args, home: Path, check: bool = True, input: str | None = None,
     if check and code != 0:
         raise AssertionError(f"exit {code}: {outcome.stderr}")
     return outcome
+
+
+def run(*args, home: Path, check: bool = True, env: dict[str, str] | None = None,
+        input: str | None = None) -> Outcome:
+    """A command, in this process (as ``invoke``), read like a finished process:
+    ``returncode``, ``stdout``, ``stderr``; ``check`` fails the test on a non-zero exit.
+    Tests that need a real process (exit on a signal, a second process holding a lock,
+    plugins on another path) start one themselves."""
+    return invoke(*args, home=home, check=check, env=env, input=input)

@@ -15,7 +15,7 @@ from arxiv_digest.errors import InputError
 from arxiv_digest.sources.jsonl import JsonlReplay
 from arxiv_digest.sources.reader import open_input
 from arxiv_digest.store import Store
-from test_cli import run
+from conftest import run
 
 CATS = ["cs.CV", "cs.LG"]
 

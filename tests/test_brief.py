@@ -5,7 +5,7 @@ import json
 from arxiv_digest.digest import SECTION_NAMES
 from arxiv_digest.text.roles import ROLES
 from arxiv_digest.writers.prose import third_person
-from test_cli import run
+from conftest import run
 
 
 def test_brief_all_gives_every_paper_with_its_sentences_and_roles(home, day_file):

@@ -6,16 +6,7 @@ import sys
 
 
 from arxiv_digest.cli import cli
-from conftest import REPO
-
-
-def run(*args, home, check=True):
-    env = dict(os.environ, ARXIV_DIGEST_HOME=str(home))
-    proc = subprocess.run([sys.executable, "-m", "arxiv_digest", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
+from conftest import REPO, run
 
 
 def test_replay_twice_gives_the_documented_counts(home, day_file):

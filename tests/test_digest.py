@@ -5,15 +5,13 @@ from datetime import date
 
 import pytest
 
-from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
+from arxiv_digest.digest import SECTION_NAMES
 from arxiv_digest.errors import NothingToDigest, OutputError
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
-from arxiv_digest.render import render_json
-from arxiv_digest.verify import verify
 from conftest import REPO
-from test_cli import run
+from conftest import run
 
 FIXTURE = REPO / "tests" / "fixtures" / "2026-06-10.jsonl"
 SNAPSHOT = REPO / "tests" / "snapshots" / "fixture-structure.json"

@@ -168,7 +168,7 @@ def test_subject_and_recipient_are_single_lines(digest):
 
 
 def test_send_cli_without_recipients_says_how_to_fix(home, digest):
-    from test_cli import run
+    from conftest import run
 
     proc = run("send", home=home, check=False)
     assert proc.returncode == 1 and "--to" in proc.stderr
@@ -245,7 +245,7 @@ def test_addresses_are_trimmed_and_their_domain_lower_cased():
 
 
 def test_send_cli_sends_once_to_a_repeated_recipient(home, digest):
-    from test_cli import run
+    from conftest import run
 
     inbox = Inbox()
     controller = start(inbox)

@@ -10,7 +10,7 @@ from arxiv_digest.pipeline.ingest import make_client
 from arxiv_digest.reader.library import read_library
 from arxiv_digest.store import Store
 from fake_arxiv import FakeArxiv
-from test_cli import run
+from conftest import run
 from test_live import synthetic_day
 
 

@@ -14,7 +14,7 @@ from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from fake_arxiv import Fault
 from fake_services import FakeServices
-from test_cli import run
+from conftest import run
 from test_daily import NOW, world  # noqa: F401  (fixture)
 
 NO_MODEL = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ARXIV_DIGEST_MODEL")

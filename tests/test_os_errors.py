@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from test_cli import run
+from conftest import run
 
 PYTHON = sys.executable
 

@@ -13,7 +13,7 @@ from arxiv_digest.signals import SignalValue
 from arxiv_digest.sources.jsonl import JsonlReplay
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
-from test_cli import run
+from conftest import run
 
 DAY = date(2026, 6, 24)
 

@@ -11,7 +11,7 @@ from datetime import date
 from arxiv_digest.models import Paper
 from arxiv_digest.rank import replacement_news
 from conftest import REPO
-from test_cli import run
+from conftest import run
 
 
 def test_rank_explain_eval_and_run_agree_on_the_picks(home, day_file, shared, tmp_path):

@@ -20,7 +20,7 @@ from arxiv_digest.publish.site import build_site
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from test_browser import CHROMIUM, FLAGS, need_browser
-from test_cli import run
+from conftest import run
 from test_digest import FIXTURE
 
 CLICK = {"paper": "2606.10001", "profile": "diffusion", "kind": "like"}

@@ -7,7 +7,7 @@ from arxiv_digest.pipeline import run_day
 from arxiv_digest.publish.site import build_site
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
-from test_cli import run
+from conftest import run
 from test_digest import FIXTURE, _day, _paper
 
 

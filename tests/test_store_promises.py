@@ -18,7 +18,7 @@ from arxiv_digest.files import JOURNAL, STALE_AFTER, recover, write_all_atomical
 from arxiv_digest.locking import writer_lock
 from arxiv_digest.store import Store
 from conftest import REPO
-from test_cli import run
+from conftest import run
 
 
 def outputs(folder) -> dict[str, bytes]:

@@ -19,10 +19,15 @@ LIMIT = 100_000          # entries per function before it starts afresh
 _FORGETTERS: list[Callable[[], None]] = []
 
 
+def forgettable(forget: Callable[[], None]) -> None:
+    """Register how to empty one of the process's caches, for :func:`clear`."""
+    _FORGETTERS.append(forget)
+
+
 def remembered_here(cache):
-    """Register a cache (an ``lru_cache`` function, or anything with ``cache_clear``) so
-    :func:`clear` empties it too; returns it unchanged."""
-    _FORGETTERS.append(cache.cache_clear)
+    """Register an ``lru_cache`` function so :func:`clear` empties it too; returns it
+    unchanged (a decorator)."""
+    forgettable(cache.cache_clear)
     return cache
 
 

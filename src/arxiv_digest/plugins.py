@@ -88,5 +88,6 @@ SIGNALS = Registry("signal", "arxiv_digest.signals", [
                                           "enriched", "taste")])
 WRITERS = Registry("writer", "arxiv_digest.writers", ["arxiv_digest.writers.offline",
                                                       "arxiv_digest.writers.llm"])
+RENDERERS = Registry("output format", "arxiv_digest.renderers", ["arxiv_digest.render"])
 SOURCES = Registry("replay source", "arxiv_digest.sources", ["arxiv_digest.sources.jsonl",
                                                             "arxiv_digest.sources.feed"])

@@ -16,7 +16,7 @@ from arxiv_digest.models import AnnounceType, IngestReport
 from arxiv_digest.pipeline.ingest import ingest_file
 from arxiv_digest.pipeline.selection import Selection, select, with_stored_picks
 from arxiv_digest.rank import Ranking, rank_listing
-from arxiv_digest.render import render_html, render_json, render_markdown
+from arxiv_digest.render import renderings
 from arxiv_digest.store import Store
 from arxiv_digest.topics import Profile
 from arxiv_digest.topics.verdicts import judge_day
@@ -131,10 +131,9 @@ def check(digest: Digest, plan: DigestPlan) -> dict:
 
 
 def render(digest: Digest, target: Path, stem: str) -> dict[Path, str]:
-    """Stage 7 — render: JSON, Markdown and HTML."""
-    return {target / f"{stem}.json": render_json(digest),
-            target / f"{stem}.md": render_markdown(digest),
-            target / f"{stem}.html": render_html(digest)}
+    """Stage 7 — render: every registered output format (JSON, Markdown, HTML, and any
+    a plugin adds), as ``<stem>.<suffix>``."""
+    return {target / f"{stem}.{suffix}": text for suffix, text in renderings(digest).items()}
 
 
 def translate(settings: Settings, store: Store, digest: Digest, bank: dict, languages: list,
@@ -153,9 +152,8 @@ def translate(settings: Settings, store: Store, digest: Digest, bank: dict, lang
                                             omitted=digest.verification.omitted)
         verify(edition, bank)
         editions[lang] = kept
-        files[target / f"{stem}.{lang}.json"] = render_json(edition)
-        files[target / f"{stem}.{lang}.md"] = render_markdown(edition, labels)
-        files[target / f"{stem}.{lang}.html"] = render_html(edition, labels)
+        files.update({target / f"{stem}.{lang}.{suffix}": text
+                      for suffix, text in renderings(edition, labels).items()})
     return files, editions, backend
 
 

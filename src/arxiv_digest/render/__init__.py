@@ -12,6 +12,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
+from arxiv_digest.plugins import RENDERERS
 from arxiv_digest.text.textclean import strip_invisible
 
 # Brackets are escaped (so no "[text](url)" can form; [n] markers are kept only when no
@@ -98,13 +99,31 @@ def _context(digest: Digest, labels: dict | None) -> dict:
             "v": digest.verification, "L": words}
 
 
+# Output formats register by name with the file suffix they write (``suffix``); a package
+# adds one through the ``arxiv_digest.renderers`` entry points: a function
+# ``(digest, labels) -> str`` with ``plugin_options = {"suffix": "…"}``.
+
+
+@RENDERERS.register("json", suffix="json")
+def render_json(digest: Digest, labels: dict | None = None) -> str:
+    """The structured digest (``labels`` do not apply: JSON keeps its keys)."""
+    return json.dumps(digest.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+@RENDERERS.register("markdown", suffix="md")
 def render_markdown(digest: Digest, labels: dict | None = None) -> str:
     return _environment(False).get_template("digest.md.j2").render(**_context(digest, labels))
 
 
+@RENDERERS.register("html", suffix="html")
 def render_html(digest: Digest, labels: dict | None = None) -> str:
     return _environment(True).get_template("digest.html.j2").render(**_context(digest, labels))
 
 
-def render_json(digest: Digest) -> str:
-    return json.dumps(digest.to_json(), indent=2, ensure_ascii=False) + "\n"
+def renderings(digest: Digest, labels: dict | None = None) -> dict[str, str]:
+    """Every registered format's text of ``digest``, by file suffix (JSON first: it is
+    the record the store keeps; the others in registration order)."""
+    out = {}
+    for name, render in RENDERERS.items().items():
+        out[RENDERERS.options(name).get("suffix", name)] = render(digest, labels)
+    return out

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from arxiv_digest.topics.relevance import Relevance
 
 
-@dataclass
+@dataclass(frozen=True)
 class SignalValue:
     value: float
     reason: str
@@ -37,8 +37,8 @@ class SignalValue:
             raise ValueError(f"signal value {self.value} outside [0, 1]")
         if not 0.0 <= self.scale <= 100.0:
             raise ValueError(f"signal weight scale {self.scale} outside [0, 100]")
-        self.value = round(float(self.value), 4)
-        self.scale = round(float(self.scale), 4)
+        object.__setattr__(self, "value", round(float(self.value), 4))   # frozen: set once
+        object.__setattr__(self, "scale", round(float(self.scale), 4))
 
 
 @dataclass

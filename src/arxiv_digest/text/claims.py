@@ -139,7 +139,7 @@ _VS_NEAR_RE = re.compile(r"\s*(?:\(\s*)?(?:vs\.?|versus)\s*(?P<b>[\d.,]+\s?(?:%|
 _CANONICAL = {m.lower(): m for m in reversed(METRICS)}   # the first spelling listed wins
 
 
-@dataclass
+@dataclass(frozen=True)
 class Claim:
     text: str               # the number with its unit, exactly as in ``sentence``
     value: float | None     # None for bound expressions

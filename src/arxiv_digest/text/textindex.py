@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 import numpy
 
+from arxiv_digest.memo import forgettable
 from arxiv_digest.models import Paper
 
 MAX_FEATURES = 60000
@@ -130,6 +131,7 @@ class TextIndex:
 
 
 _INDEXES: dict[tuple, TextIndex] = {}
+forgettable(_INDEXES.clear)
 
 
 def index_for(document: Callable[[Paper], str], ngrams: int = 2,

@@ -42,14 +42,14 @@ STUFFING_REPEATS = 8
 STUFFING_DENSITY = 0.12
 
 
-@dataclass
+@dataclass(frozen=True)
 class Relevance:
     tier: str
     value: float          # graded score in [0, 1]
     topic: float          # raw topic evidence
     core: float
     application: float
-    terms: list[str]      # the strongest topic phrases found
+    terms: tuple[str, ...]   # the strongest topic phrases found
     reason: str
 
     @property
@@ -162,7 +162,7 @@ def judge(profile: Profile, title: dict[str, Counter], abstract: dict[str, Count
         why = (f"another sense of the topic's words ({', '.join(sorted(excluded))})"
                if excluded else
                f"too little topic evidence ({topic:.1f} < {profile.pass_score:g})")
-        return Relevance(NOT_RELEVANT, 0.0, topic, 0.0, 0.0, ranked[:3],
+        return Relevance(NOT_RELEVANT, 0.0, topic, 0.0, 0.0, tuple(ranked[:3]),
                          f"not about {profile.title.lower()}: {why}")
     aside = aside or {}
     own_title = t_topic - aside.get("title", Counter())
@@ -171,7 +171,7 @@ def judge(profile: Profile, title: dict[str, Counter], abstract: dict[str, Count
     if subject < profile.pass_score / 2:
         passing = sorted(set(t_topic - own_title) | set(a_topic - own_abstract),
                          key=lambda p: (-profile.topic.weights[p], p))
-        return Relevance(NOT_RELEVANT, 0.0, subject, 0.0, 0.0, ranked[:3],
+        return Relevance(NOT_RELEVANT, 0.0, subject, 0.0, 0.0, tuple(ranked[:3]),
                          f"not about {profile.title.lower()}: named only in passing, as an "
                          f"example, a comparison or an outlook ({', '.join(passing[:3])})")
     core = _evidence(profile.core, title["core"], abstract["core"], profile)
@@ -179,20 +179,20 @@ def judge(profile: Profile, title: dict[str, Counter], abstract: dict[str, Count
     strength = 1 - math.exp(-topic / 10)
     if stuffed(a_topic, n_abstract):
         # Stuffing buys nothing: the paper keeps the weakest standing that still passes.
-        return Relevance(APPLICATION, 0.1, topic, core, app, ranked[:3],
+        return Relevance(APPLICATION, 0.1, topic, core, app, tuple(ranked[:3]),
                          "keyword stuffing in the abstract: topic evidence discounted")
     if subject < profile.pass_score:
         # Little besides mentions in passing: the paper uses the topic, if anything.
         value = 0.1 + 0.15 * (1 - math.exp(-subject / 10))
-        return Relevance(APPLICATION, round(value, 4), subject, core, app, ranked[:3],
+        return Relevance(APPLICATION, round(value, 4), subject, core, app, tuple(ranked[:3]),
                          f"uses {profile.title.lower()}, mostly named in passing "
-                         f"({', '.join(ranked[:3])})")
+                         f"({', '.join(tuple(ranked[:3]))})")
     coreness = core / (core + app) if core + app else 0.5
-    names = ", ".join(ranked[:3])
+    names = ", ".join(tuple(ranked[:3]))
     if coreness >= 0.5:
         value = 0.4 + 0.6 * strength * (0.4 + 0.6 * coreness)
-        return Relevance(CORE, round(value, 4), topic, core, app, ranked[:3],
+        return Relevance(CORE, round(value, 4), topic, core, app, tuple(ranked[:3]),
                          f"advances {profile.title.lower()} ({names})")
     value = 0.1 + 0.3 * strength * (0.5 + 0.5 * (1 - coreness))
-    return Relevance(APPLICATION, round(value, 4), topic, core, app, ranked[:3],
+    return Relevance(APPLICATION, round(value, 4), topic, core, app, tuple(ranked[:3]),
                      f"applies {profile.title.lower()} to a domain task ({names})")
