@@ -17,10 +17,11 @@ def find_shared() -> Path | None:
     return candidate if (candidate / "data" / "arxiv").is_dir() else None
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def forget_what_the_process_remembers():
-    """Each test starts with the process's caches empty (roles, bindings, facts, the
-    TF-IDF indexes …), so no test passes or fails by what an earlier one computed."""
+    """Each test module starts with the process's caches empty (roles, bindings, facts,
+    the TF-IDF indexes …), so no module passes or fails by what another computed (the
+    caches are keyed by the text they read, so tests within a module may share them)."""
     from arxiv_digest import memo
 
     memo.clear()

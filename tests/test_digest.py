@@ -110,10 +110,13 @@ def test_interrupted_render_leaves_previous_files(settings, tmp_path, monkeypatc
         run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path)
         before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
-        def broken(digest):
+        def broken(digest, labels=None):
             raise RuntimeError("disk full while rendering")
 
-        monkeypatch.setattr("arxiv_digest.pipeline.stages.render_html", broken)
+        from arxiv_digest.plugins import RENDERERS
+
+        RENDERERS.load()
+        monkeypatch.setitem(RENDERERS._items, "html", broken)     # the HTML format fails
         with pytest.raises(RuntimeError):
             run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
