@@ -34,7 +34,7 @@ def main() -> None:
 
     from arxiv_digest.config import load_settings
     from arxiv_digest.pipeline.ingest import ingest_file
-    from arxiv_digest.announcements import read_listing
+    from arxiv_digest.store import read_listing
     from arxiv_digest.pipeline import on_topic, profile_settings
     from arxiv_digest.rank import rank_listing
     from arxiv_digest.topics.window import history_window

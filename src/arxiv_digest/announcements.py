@@ -8,17 +8,10 @@ can be added with ``holidays = [...]`` in ``config.toml``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from typing import TYPE_CHECKING
-
-from arxiv_digest.errors import DigestError, NoAnnouncementError
-
-if TYPE_CHECKING:
-    from arxiv_digest.config import Settings
-    from arxiv_digest.models import Listing
-    from arxiv_digest.store import Store
+from arxiv_digest.errors import NoAnnouncementError
 
 EASTERN = ZoneInfo("America/New_York")
 ANNOUNCE_AT = time(20, 0)
@@ -93,32 +86,3 @@ def check_listing_date(day: date, now: datetime, holidays=()) -> None:
     if announcement_time(after) <= now:
         hint += f" and {describe(after)}"
     raise NoAnnouncementError(f"no listing for {why}; {hint}")
-
-
-def read_listing(settings: "Settings", store: "Store", day: date | None = None) -> "Listing":
-    """A stored day's listing for the configured categories (the latest stored without
-    ``day``), or why there is none and how to get it."""
-    categories = settings.categories
-    stored_dates = store.listing_dates(categories)
-    if day is None:
-        if not stored_dates:
-            raise DigestError("the store holds no listing yet; run `arxiv-digest ingest` "
-                              "(live) or `arxiv-digest ingest --input FILE`")
-        day = stored_dates[-1]
-    stored = set(store.stored_categories(day))
-    if not stored & set(categories):
-        check_listing_date(day, datetime.now(timezone.utc), settings.holidays)
-        before = [d for d in stored_dates if d < day]
-        after = [d for d in stored_dates if d > day]
-        near = [describe(d) for d in (before[-1:] + after[:1])]
-        hint = f"; stored listings nearest to it: {' and '.join(near)}" if near else ""
-        now = datetime.now(timezone.utc)
-        if day == latest_listing_date(now, settings.holidays):
-            how = "fetch it with `arxiv-digest ingest` (the latest announcement)"
-        else:
-            how = (f"replay a saved listing with `arxiv-digest ingest --input FILE --date {day}` "
-                   f"(arXiv's feeds serve only the latest announcement, so a past day cannot "
-                   f"be fetched live)")
-        raise DigestError(f"no listing for {describe(day)} in the store{hint}; {how}")
-    return store.load_listing(day, [c for c in categories if c in stored])
-

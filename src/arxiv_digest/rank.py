@@ -100,7 +100,7 @@ def new_results(paper: Paper, previous: Paper) -> list[str]:
     """The paper's own bound results in this version's abstract that the previous
     version's abstract did not state (by number and quantity), as short phrases."""
     from arxiv_digest.text.binding import bind_claim
-    from arxiv_digest.verify.meaning import number_key
+    from arxiv_digest.text.claims import number_key
 
     names = (short_name(paper),)
 

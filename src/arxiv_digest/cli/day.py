@@ -59,7 +59,7 @@ def ingest(ctx, day, inputs, categories, strict, quiet, wait) -> None:
 @click.pass_context
 def listing(ctx, day, categories, as_json) -> None:
     """Counts of a stored day per listing category (new, cross, replace) and their union."""
-    from arxiv_digest.announcements import read_listing
+    from arxiv_digest.store import read_listing
     from arxiv_digest.store import Store
 
     settings = settings_of(ctx, categories)

@@ -50,7 +50,7 @@ def papers_for(settings: Settings, store: Store, ids: list[str], day: date | Non
     """The papers asked for and their day: by id (any version, or the one given), or
     every paper of a stored day (``day``, else the latest stored)."""
     if every:
-        from arxiv_digest.announcements import read_listing
+        from arxiv_digest.store import read_listing
 
         listing = read_listing(settings, store, day)
         return listing.papers(), listing.date

@@ -456,3 +456,8 @@ def extract(paper: Paper) -> list[Claim]:
 def rendered_field(paper: Paper, field: str) -> str:
     """The text claims' offsets refer to."""
     return latex_to_text(getattr(paper, field) or "")
+
+
+def number_key(text: str) -> str:
+    """A number's digits, for matching one number across texts ("−0.377" ~ "-0.377")."""
+    return re.sub(r"[^\d.]", "", text.replace(",", "")).strip(".")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from arxiv_digest.announcements import read_listing
+from arxiv_digest.store import read_listing
 from arxiv_digest.config import Settings
 from arxiv_digest.models import Paper
 from arxiv_digest.store import Store

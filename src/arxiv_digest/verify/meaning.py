@@ -24,15 +24,10 @@ from functools import lru_cache
 
 from arxiv_digest.text.binding import Binding, bind_claim, same_quantity
 from arxiv_digest.text.binding_words import is_change_of, quantity_words
-from arxiv_digest.text.claims import extract_text
+from arxiv_digest.text.claims import extract_text, number_key
 from arxiv_digest.memo import remembered_here
 
 _OWN = {"method", "finding"}
-
-
-def number_key(text: str) -> str:
-    """A number's digits, for matching one number across texts ("−0.377" ~ "-0.377")."""
-    return re.sub(r"[^\d.]", "", text.replace(",", "")).strip(".")
 
 
 _CHANGE_UNITS = ("%", "\u00d7", "points")

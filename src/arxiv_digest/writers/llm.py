@@ -25,7 +25,7 @@ from arxiv_digest.digest import SECTION_NAMES, ClaimRef, Digest, Pick, Verificat
 from arxiv_digest.llm.backend import LLMBackend, LLMRequest, LLMResult
 from arxiv_digest.writers.prompts import DayProse, PickProse, day_messages, pick_messages
 from arxiv_digest.llm.screen import has_injection
-from arxiv_digest.verify.meaning import number_key
+from arxiv_digest.text.claims import number_key
 from arxiv_digest.rank import Candidate
 from arxiv_digest.text.roles import leans_back
 from arxiv_digest.verify import bank_for, facts, verify_text

@@ -1,0 +1,61 @@
+"""The folders are the layers: no module imports from a layer above its own (lazy imports
+inside functions included), and the package root stays small."""
+
+import ast
+
+from conftest import REPO
+
+ROOT = REPO / "src" / "arxiv_digest"
+LAYERS = [                                   # lowest first, as the README's layout lists them
+    {"errors", "__version__"},
+    {"config", "models", "memo", "plugins", "http", "files", "locking", "announcements"},
+    {"text"},
+    {"store", "sources"},
+    {"digest"},
+    {"topics"},
+    {"signals", "rank", "enrich"},
+    {"verify"},
+    {"llm"},
+    {"writers"},
+    {"render"},
+    {"pipeline"},
+    {"reader"},
+    {"publish"},
+    {"cli", "__main__", "__init__"},
+]
+LEVEL = {unit: n for n, units in enumerate(LAYERS) for unit in units}
+
+
+def unit_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def imports(path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("arxiv_digest"):
+            if node.module == "arxiv_digest":
+                yield from (f"arxiv_digest.{a.name}" for a in node.names)
+            else:
+                yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name.startswith("arxiv_digest"))
+
+
+def test_no_import_runs_up_the_layers():
+    upward = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        mine = rel.parts[0].removesuffix(".py")
+        assert mine in LEVEL, f"{rel}: in no layer"
+        for module in imports(path):
+            theirs = unit_of(module)
+            assert theirs in LEVEL, f"{rel} imports {module}, in no layer"
+            if LEVEL[theirs] > LEVEL[mine]:
+                upward.append(f"{rel} -> {module}")
+    assert upward == []
+
+
+def test_the_package_root_stays_small():
+    modules = sorted(p.name for p in ROOT.glob("*.py"))
+    assert len(modules) <= 15, modules
