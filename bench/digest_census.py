@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from arxiv_digest.pipeline import RunOptions
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -34,8 +35,9 @@ def main() -> None:
         settings = load_settings(Path(home))
         with Store(settings.db_path) as store:
             for path in sorted((args.shared / "data" / "arxiv").glob("*.jsonl")):
-                digest = run_day(settings, store, load_profile(), inputs=[path],
-                                 out_dir=Path(home) / "out").digest
+                digest = run_day(settings, store, load_profile(),
+                                 options=RunOptions(inputs=(path,),
+                                                    out_dir=Path(home) / "out")).digest
                 v = digest.verification
                 totals.update(days=1, checked=v.checked, dropped=v.dropped,
                               omitted=v.omitted, synthesis=bool(digest.synthesis))

@@ -19,6 +19,7 @@ import time
 import warnings
 from dataclasses import replace
 from pathlib import Path
+from arxiv_digest.pipeline import RunOptions
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
@@ -65,8 +66,8 @@ def main() -> None:
                 for name, enrich in (("without enrichment", False), ("with enrichment", True),
                                      ("re-run with enrichment (cached)", True)):
                     start = time.perf_counter()
-                    run_day(settings, store, load_profile(), inputs=[source], out_dir=out,
-                            enrich=enrich)
+                    run_day(settings, store, load_profile(),
+                            options=RunOptions(inputs=(source,), out_dir=out, enrich=enrich))
                     timings[name] = time.perf_counter() - start
     finally:
         services.stop()

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from arxiv_digest.pipeline import RunOptions
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -57,7 +58,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as home:
             settings = load_settings(Path(home))
             with Store(settings.db_path) as store:
-                run_day(settings, store, load_profile(), inputs=[day], out_dir=Path(home) / "o")
+                run_day(settings, store, load_profile(),
+                        options=RunOptions(inputs=(day,), out_dir=Path(home) / "o"))
 
     def write_and_verify(plan, cold=False):
         from arxiv_digest import memo, writers

@@ -22,6 +22,7 @@ import tempfile
 import warnings
 from dataclasses import replace
 from pathlib import Path
+from arxiv_digest.pipeline import RunOptions
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
@@ -52,11 +53,13 @@ def main() -> None:
             with Store(settings.db_path) as store:
                 for path in sorted((args.shared / "data" / "arxiv").glob("*.jsonl")):
                     start = len(server.requests)
-                    run_day(settings, store, load_profile(), inputs=[path],
-                            out_dir=Path(home) / "out", writer="llm")
+                    run_day(settings, store, load_profile(),
+                            options=RunOptions(inputs=(path,), out_dir=Path(home) / "out",
+                                               writer="llm"))
                     middle = len(server.requests)
-                    run_day(settings, store, load_profile(), inputs=[path],
-                            out_dir=Path(home) / "out", writer="llm", languages=[args.lang])
+                    run_day(settings, store, load_profile(),
+                            options=RunOptions(inputs=(path,), out_dir=Path(home) / "out",
+                                               writer="llm", languages=(args.lang,)))
                     spans.append((start, middle, len(server.requests)))
     finally:
         server.stop()

@@ -123,3 +123,17 @@ def run(*args, home: Path, check: bool = True, env: dict[str, str] | None = None
     Tests that need a real process (exit on a signal, a second process holding a lock,
     plugins on another path) start one themselves."""
     return invoke(*args, home=home, check=check, env=env, input=input)
+
+
+def run_options(**chosen):
+    """``options=`` and ``services=`` for ``run_day`` from keyword arguments of either
+    (tests that pass a few through a helper)."""
+    from dataclasses import fields
+
+    from arxiv_digest.pipeline import RunOptions, Services
+
+    names = {f.name for f in fields(RunOptions)}
+    wanted = {k: tuple(v) if k in ("inputs", "languages") else v
+              for k, v in chosen.items() if k in names}
+    return {"options": RunOptions(**wanted),
+            "services": Services(**{k: v for k, v in chosen.items() if k not in names})}

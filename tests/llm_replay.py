@@ -72,7 +72,7 @@ def plan_for(settings, store, day_file: Path, ids: list[str] | None = None):
 
     profile = load_profile()
     settings = profile_settings(settings, profile)
-    day = stages.ingest(settings, store, None, [day_file], False, None)[1]
+    day = stages.ingest(settings, store, None, [day_file], False, None).day
     ranking = stages.rank(settings, store, profile, day)
     selection = stages.choose(settings, store, profile, ranking)
     if ids:

@@ -16,6 +16,7 @@ from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from conftest import REPO
 from test_digest import FIXTURE
+from arxiv_digest.pipeline import RunOptions
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -40,7 +41,8 @@ def need_browser():
 def site(settings, tmp_path):
     need_browser()
     with Store(settings.db_path) as store:
-        run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path / "files")
+        run_day(settings, store, load_profile(),
+                options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path / "files"))
         build_site(store, tmp_path / "site", settings.home)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path / "site"))
     handler.log_message = lambda *a: None

@@ -29,6 +29,7 @@ from fake_chat import MATRIX_TAGS, TELEGRAM_TAGS, FakeChat, HtmlCheck, Reply, ma
     telegram_429
 from test_daily import NOW, world  # noqa: F401  (fixture)
 from test_digest import FIXTURE
+from arxiv_digest.pipeline import RunOptions
 
 DAY = "2026-06-10"
 DATE = date.fromisoformat(DAY)
@@ -90,7 +91,8 @@ def stored(home, tmp_path) -> str:
     """The fixture day's digest in the store; returns its JSON text."""
     settings = load_settings(home)
     with Store(settings.db_path) as store:
-        run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path / "out")
+        run_day(settings, store, load_profile(),
+                options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path / "out"))
         return store.digest_json(DATE, "diffusion")
 
 

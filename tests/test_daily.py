@@ -17,6 +17,7 @@ from fake_arxiv import FakeArxiv
 from test_email import Inbox, start
 from conftest import REPO
 from test_live import DAY, synthetic_day
+from arxiv_digest.pipeline import Services
 
 NOW = announcement_time(DAY) + timedelta(hours=3)
 
@@ -186,6 +187,6 @@ def test_a_live_day_for_several_profiles_is_judged_in_one_pass(world, monkeypatc
     monkeypatch.setattr(verdicts, "assess_many", spy)
     monkeypatch.setattr(window, "assess_many", spy)
     with Store(settings.db_path) as store:
-        runs = run_profiles(settings, store, profiles, DAY, now=NOW)
+        runs = run_profiles(settings, store, profiles, DAY, services=Services(now=NOW))
     assert [r.error for r in runs] == [None, None]
     assert passes and all(group == ["diffusion", "flows"] for group in passes), passes

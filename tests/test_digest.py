@@ -12,6 +12,7 @@ from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from conftest import REPO
 from conftest import run
+from arxiv_digest.pipeline import RunOptions
 
 FIXTURE = REPO / "tests" / "fixtures" / "2026-06-10.jsonl"
 SNAPSHOT = REPO / "tests" / "snapshots" / "fixture-structure.json"
@@ -34,7 +35,8 @@ def structure(json_data: dict, markdown: str) -> dict:
 def test_fixture_day_structure_snapshot(settings, tmp_path):
     profile = load_profile()
     with Store(settings.db_path) as store:
-        result = run_day(settings, store, profile, inputs=[FIXTURE], out_dir=tmp_path)
+        result = run_day(settings, store, profile,
+                         options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path))
     data = json.loads((tmp_path / "2026-06-10.json").read_text(encoding="utf-8"))
     got = structure(data, (tmp_path / "2026-06-10.md").read_text(encoding="utf-8"))
     if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
@@ -47,7 +49,8 @@ def test_fixture_day_structure_snapshot(settings, tmp_path):
 
 def test_fixture_edge_cases(settings, tmp_path):
     with Store(settings.db_path) as store:
-        digest = run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path).digest
+        digest = run_day(settings, store, load_profile(),
+                         options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path)).digest
     by_id = {p.id: p for p in digest.picks}
     assert by_id["2606.10003"].author_line == "Gus Hale et al. (500 authors)"
     empty = by_id["2606.10006"]                      # no abstract: no section, no stock line
@@ -68,7 +71,8 @@ def test_fixture_edge_cases(settings, tmp_path):
 
 def test_json_contract(settings, tmp_path):
     with Store(settings.db_path) as store:
-        run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path)
+        run_day(settings, store, load_profile(),
+                options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path))
         listing = json.loads(run("listing", "--date", "2026-06-10", "--json",
                                  home=settings.home).stdout)
     data = json.loads((tmp_path / "2026-06-10.json").read_text())
@@ -92,9 +96,11 @@ def test_json_contract(settings, tmp_path):
 def test_rerun_is_byte_identical_and_recorded(settings, tmp_path):
     tmp_path = tmp_path / "out"
     with Store(settings.db_path) as store:
-        first = run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path)
+        first = run_day(settings, store, load_profile(),
+                        options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path))
         before = {p.name: p.read_bytes() for p in first.paths}
-        second = run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path)
+        second = run_day(settings, store, load_profile(),
+                         options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path))
         assert {p.name: p.read_bytes() for p in second.paths} == before
         stored = store.digest_json(date(2026, 6, 10), "diffusion")
     assert stored == before["2026-06-10.json"].decode("utf-8")
@@ -107,7 +113,8 @@ def test_rerun_is_byte_identical_and_recorded(settings, tmp_path):
 def test_interrupted_render_leaves_previous_files(settings, tmp_path, monkeypatch):
     tmp_path = tmp_path / "out"
     with Store(settings.db_path) as store:
-        run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path)
+        run_day(settings, store, load_profile(),
+                options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path))
         before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
         def broken(digest, labels=None):
@@ -118,7 +125,8 @@ def test_interrupted_render_leaves_previous_files(settings, tmp_path, monkeypatc
         RENDERERS.load()
         monkeypatch.setitem(RENDERERS._items, "html", broken)     # the HTML format fails
         with pytest.raises(RuntimeError):
-            run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path)
+            run_day(settings, store, load_profile(),
+                    options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path))
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
@@ -164,13 +172,15 @@ def test_fewer_than_five_and_none(settings, tmp_path):
                "diffusion models and prove a bound for diffusion models."),
         _paper(20003, "Tabular Transformers", "We classify tables with transformers.")])
     with Store(settings.db_path) as store:
-        digest = run_day(settings, store, load_profile(), inputs=[few], out_dir=tmp_path).digest
+        digest = run_day(settings, store, load_profile(),
+                         options=RunOptions(inputs=(few,), out_dir=tmp_path)).digest
         assert digest.title == "Two diffusion papers worth reading: June 11, 2026"
         assert "Only two papers qualified" in digest.brief
         none = _day(tmp_path, "2026-06-12.jsonl", [_paper(30001, "Tabular Transformers",
                                                           "We classify tables.")])
         with pytest.raises(NothingToDigest):
-            run_day(settings, store, load_profile(), inputs=[none], out_dir=tmp_path)
+            run_day(settings, store, load_profile(),
+                    options=RunOptions(inputs=(none,), out_dir=tmp_path))
     proc = run("run", "--input", str(none), "--out", str(tmp_path / "cli"), home=settings.home,
                check=False)
     assert proc.returncode == 4 and "no digest for 2026-06-12" in proc.stderr
@@ -184,7 +194,8 @@ def test_duplicate_titles_get_distinct_names(settings, tmp_path):
         _paper(40001, "FastDiff: Sampling Diffusion Models", abstract),
         _paper(40002, "FastDiff: Sampling Diffusion Models", abstract + " Also for video.")])
     with Store(settings.db_path) as store:
-        digest = run_day(settings, store, load_profile(), inputs=[day], out_dir=tmp_path).digest
+        digest = run_day(settings, store, load_profile(),
+                         options=RunOptions(inputs=(day,), out_dir=tmp_path)).digest
     names = [p.short_name for p in digest.picks]
     assert len(set(names)) == len(names) == 2
     assert all("(2606.4000" in n for n in names)
@@ -199,10 +210,11 @@ def test_featured_papers_are_not_repeated(settings, tmp_path):
     later = _day(tmp_path, "2026-06-12.jsonl", [paper])
     news = _day(tmp_path, "2026-06-15.jsonl", [accepted])
     with Store(settings.db_path) as store:
-        run_day(settings, store, profile, inputs=[first], out_dir=tmp_path)
+        run_day(settings, store, profile, options=RunOptions(inputs=(first,), out_dir=tmp_path))
         with pytest.raises(NothingToDigest, match="featured before"):
-            run_day(settings, store, profile, inputs=[later], out_dir=tmp_path)
-        digest = run_day(settings, store, profile, inputs=[news], out_dir=tmp_path).digest
+            run_day(settings, store, profile, options=RunOptions(inputs=(later,), out_dir=tmp_path))
+        digest = run_day(settings, store, profile,
+                         options=RunOptions(inputs=(news,), out_dir=tmp_path)).digest
     assert digest.picks[0].news == "v2: Accepted at ICML 2026 (new since v1)"
 
 
@@ -215,7 +227,8 @@ def test_paper_text_never_becomes_markup(settings, tmp_path):
                      comment="<b>Accepted</b> at ICML 2026")
     day = _day(tmp_path, "2026-06-11.jsonl", [hostile])
     with Store(settings.db_path) as store:
-        run_day(settings, store, load_profile(), inputs=[day], out_dir=tmp_path)
+        run_day(settings, store, load_profile(),
+                options=RunOptions(inputs=(day,), out_dir=tmp_path))
     page = (tmp_path / "2026-06-11.html").read_text()
     markdown = (tmp_path / "2026-06-11.md").read_text()
     assert "<script>" not in page and "<img" not in page and "<b>" not in page

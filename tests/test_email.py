@@ -18,6 +18,7 @@ from arxiv_digest.publish.email import clean_subject, compose, send_digest, vali
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from test_digest import FIXTURE
+from arxiv_digest.pipeline import RunOptions
 
 
 class Inbox:
@@ -75,8 +76,8 @@ def start(inbox, **options):
 @pytest.fixture
 def digest(settings, tmp_path):
     with Store(settings.db_path) as store:
-        return run_day(settings, store, load_profile(), inputs=[FIXTURE],
-                       out_dir=tmp_path / "out").digest
+        return run_day(settings, store, load_profile(),
+                       options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path / "out")).digest
 
 
 def test_plain_smtp_sends_multipart_once_per_recipient(settings, digest):

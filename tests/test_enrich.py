@@ -10,9 +10,10 @@ from arxiv_digest.models import Paper
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
-from conftest import REPO, FakeClock
+from conftest import REPO, FakeClock, run_options
 from fake_services import FakeServices, Reply, minimal_pdf
 from test_digest import FIXTURE
+from arxiv_digest.pipeline import RunOptions
 
 PAGE = (REPO / "tests" / "fixtures" / "latexml-2606.10001.html").read_bytes()
 
@@ -78,8 +79,9 @@ def write(settings, tmp_path, clock=None, **options):
     clock = clock or FakeClock()
     client = enrichment_client(settings, clock=clock, sleep=clock.sleep)
     with Store(settings.db_path) as store:
-        return run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path / "out",
-                       enrich=True, enrich_client=client, **options)
+        return run_day(settings, store, load_profile(), **run_options(
+            inputs=[FIXTURE], out_dir=tmp_path / "out", enrich=True, enrich_client=client,
+            **options))
 
 
 def test_enriched_digest(settings, services, tmp_path):
@@ -174,7 +176,8 @@ def test_requests_respect_each_source_spacing(settings, services, tmp_path):
 def test_no_enrich_makes_no_request(settings, services, tmp_path):
     settings = env(settings, services)
     with Store(settings.db_path) as store:
-        run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path / "o")
+        run_day(settings, store, load_profile(),
+                options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path / "o"))
     assert services.requests == []
 
 

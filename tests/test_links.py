@@ -17,7 +17,7 @@ from arxiv_digest.signals.code import assess, code_url, links
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from arxiv_digest.verify import SourceText, verify_text
-from conftest import REPO, FakeClock
+from conftest import run_options, REPO, FakeClock
 from fake_services import FakeServices
 
 FIXTURE = REPO / "tests" / "fixtures" / "2026-06-10.jsonl"
@@ -146,8 +146,8 @@ def _fixture_with(tmp_path, sentence: str):
 def _digest(settings, tmp_path, sentence, **options):
     out = tmp_path / "out"
     with Store(settings.db_path) as store:
-        digest = run_day(settings, store, load_profile(), inputs=[_fixture_with(tmp_path, sentence)],
-                         out_dir=out, **options).digest
+        digest = run_day(settings, store, load_profile(), **run_options(
+            inputs=[_fixture_with(tmp_path, sentence)], out_dir=out, **options)).digest
     turbo = next(p for p in digest.picks if p.id == "2606.10001")
     rendered = {ext: (out / f"2026-06-10.{ext}").read_text(encoding="utf-8")
                 for ext in ("md", "html", "json")}

@@ -17,6 +17,7 @@ from arxiv_digest.writers.prompts import PickProse
 from arxiv_digest.pipeline import run_day
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
+from conftest import run_options
 from fake_llm import INJECTION, NO_SLOT, FakeLLM
 from test_digest import FIXTURE, _day, _paper
 
@@ -41,8 +42,8 @@ def env(settings, llm):
 def write(env, tmp_path, **options):
     out = tmp_path / "out"
     with Store(env.db_path) as store:
-        result = run_day(env, store, load_profile(), inputs=[options.pop("day", FIXTURE)],
-                         out_dir=out, writer="llm", **options)
+        result = run_day(env, store, load_profile(), **run_options(
+            inputs=[options.pop("day", FIXTURE)], out_dir=out, writer="llm", **options))
     texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())}
     return result, texts
 

@@ -17,6 +17,7 @@ from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from arxiv_digest.verify import facts, source_bank, verify
 from arxiv_digest.writers.prose import third_person
+from arxiv_digest.pipeline import RunOptions
 
 # Lines the offline writer once printed where it had nothing to say: anywhere, and in the
 # lines it writes itself (why-read, limits, evidence, dek, reading order).
@@ -35,8 +36,8 @@ def days(tmp_path_factory, shared):
     runs = []
     with Store(settings.db_path) as store:
         for path in sorted((shared / "data" / "arxiv").glob("*.jsonl")):
-            runs.append((path.stem, run_day(settings, store, load_profile(), inputs=[path],
-                                            out_dir=out)))
+            runs.append((path.stem, run_day(settings, store, load_profile(),
+                                            options=RunOptions(inputs=(path,), out_dir=out))))
     return runs
 
 

@@ -8,12 +8,13 @@ from arxiv_digest.render import html_prose, md_text, render_html, render_markdow
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from test_digest import FIXTURE
+from arxiv_digest.pipeline import RunOptions
 
 
 def digest_of(settings, tmp_path):
     with Store(settings.db_path) as store:
-        return run_day(settings, store, load_profile(), inputs=[FIXTURE],
-                       out_dir=tmp_path).digest
+        return run_day(settings, store, load_profile(),
+                       options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path)).digest
 
 
 def header_cells(markdown: str, first: str) -> list[str]:

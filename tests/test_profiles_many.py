@@ -12,6 +12,7 @@ from arxiv_digest.pipeline import run_day, run_profiles
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from conftest import REPO
+from arxiv_digest.pipeline import RunOptions
 
 BUILTIN = REPO / "src" / "arxiv_digest" / "topics" / "profiles" / "diffusion.toml"
 
@@ -34,8 +35,8 @@ def test_one_pass_writes_what_each_profile_alone_writes(shared, tmp_path):
     profiles = [load_profile("diffusion", together.home), load_profile("flows", together.home)]
     with Store(alone.db_path) as a, Store(together.db_path) as b:
         for path in days:
-            run_day(alone, a, load_profile(), inputs=[path])
-            runs = run_profiles(together, b, profiles, inputs=[path])
+            run_day(alone, a, load_profile(), options=RunOptions(inputs=(path,)))
+            runs = run_profiles(together, b, profiles, options=RunOptions(inputs=(path,)))
             assert [r.error for r in runs] == [None, None], path.name
     assert outputs(alone.home / "digests") == outputs(together.home / "digests")
     # And byte for byte what the single-profile run wrote before any of the many-profile
@@ -57,7 +58,8 @@ def test_a_failing_profile_does_not_stop_the_others(day_file, tmp_path):
     (settings.home / "profiles" / "narrow.toml").write_text(narrow)
     profiles = [load_profile("narrow", settings.home), load_profile("diffusion", settings.home)]
     with Store(settings.db_path) as store:
-        runs = run_profiles(settings, store, profiles, inputs=[day_file("2026-06-24")])
+        runs = run_profiles(settings, store, profiles,
+                            options=RunOptions(inputs=(day_file("2026-06-24"),)))
     assert runs[0].result is None and "passed the narrow topic filter" in str(runs[0].error)
     assert runs[1].error is None and len(runs[1].result.digest.picks) == 5
 
@@ -82,9 +84,10 @@ def test_profiles_with_other_categories_and_phrases_share_the_pass(day_file, tmp
     with Store(alone.db_path) as a, Store(together.db_path) as b:
         for path in days:
             for name in names:
-                run_day(alone, a, load_profile(name, alone.home), inputs=[path])
+                run_day(alone, a, load_profile(name, alone.home),
+                        options=RunOptions(inputs=(path,)))
             runs = run_profiles(together, b, [load_profile(n, together.home) for n in names],
-                                inputs=[path])
+                                options=RunOptions(inputs=(path,)))
             assert [r.error for r in runs] == [None, None]
             assert runs[0].result.ranking.considered != runs[1].result.ranking.considered
     for folder in ("", "vision"):

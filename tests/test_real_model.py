@@ -31,6 +31,7 @@ from arxiv_digest.topics import load_profile
 from arxiv_digest.verify import source_bank, verify
 from loopback import LoopbackServer
 from test_email import free_port
+from arxiv_digest.pipeline import RunOptions
 
 MODEL = "gemma3-270m"
 
@@ -156,8 +157,9 @@ def test_the_llm_writer_end_to_end_through_a_real_model(model_server, settings, 
     env = local(settings, proxy)
     start = len(proxy.exchanges)
     with Store(env.db_path) as store:
-        result = run_day(env, store, load_profile(), inputs=[day_file("2026-06-24")],
-                         out_dir=tmp_path / "out", writer="llm")
+        result = run_day(env, store, load_profile(),
+                         options=RunOptions(inputs=(day_file("2026-06-24"),),
+                                            out_dir=tmp_path / "out", writer="llm"))
     chats = proxy.chats(start)
     # Protocol truth: the real server refuses JSON-schema output with HTTP 500 naming
     # response_format; the writer moved to JSON mode with the schema, and said so.
@@ -196,8 +198,9 @@ def test_the_llm_writer_end_to_end_through_a_real_model(model_server, settings, 
     # A re-run sends nothing: every answer comes from the store.
     before = len(proxy.exchanges)
     with Store(env.db_path) as store:
-        again = run_day(env, store, load_profile(), inputs=[day_file("2026-06-24")],
-                        out_dir=tmp_path / "again", writer="llm")
+        again = run_day(env, store, load_profile(),
+                        options=RunOptions(inputs=(day_file("2026-06-24"),),
+                                           out_dir=tmp_path / "again", writer="llm"))
         remembered = store.llm_server(env.llm.base_url, MODEL)
     assert len(proxy.exchanges) == before
     assert again.usage.requests == 0 and again.usage.cached == len(digest.picks) + 1

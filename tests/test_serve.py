@@ -22,6 +22,7 @@ from arxiv_digest.topics import load_profile
 from test_browser import CHROMIUM, FLAGS, need_browser
 from conftest import run
 from test_digest import FIXTURE
+from arxiv_digest.pipeline import RunOptions
 
 CLICK = {"paper": "2606.10001", "profile": "diffusion", "kind": "like"}
 
@@ -51,7 +52,8 @@ def finish(server) -> None:
 @pytest.fixture
 def served(settings, tmp_path):
     with Store(settings.db_path) as store:
-        run_day(settings, store, load_profile(), inputs=[FIXTURE], out_dir=tmp_path / "files")
+        run_day(settings, store, load_profile(),
+                options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path / "files"))
         build_site(store, tmp_path / "site", settings.home)
     with serving(settings, tmp_path / "site") as server:
         yield server, tmp_path / "site"

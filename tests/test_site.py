@@ -9,6 +9,7 @@ from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from conftest import run
 from test_digest import FIXTURE, _day, _paper
+from arxiv_digest.pipeline import RunOptions
 
 
 @pytest.fixture
@@ -26,7 +27,8 @@ def stored(settings, tmp_path):
                        comment="Project: javascript:alert(3) Accepted at ICML 2026")])]
     with Store(settings.db_path) as store:
         for path in days:
-            run_day(settings, store, load_profile(), inputs=[path], out_dir=tmp_path / "files")
+            run_day(settings, store, load_profile(),
+                    options=RunOptions(inputs=(path,), out_dir=tmp_path / "files"))
     return settings
 
 
@@ -163,7 +165,8 @@ def flows(stored, tmp_path):
     """A second profile ("Flows: …", the built-in one renamed) with the fixture day's digest."""
     profile = second_profile(stored)
     with Store(stored.db_path) as store:
-        run_day(stored, store, profile, inputs=[FIXTURE], out_dir=tmp_path / "flows")
+        run_day(stored, store, profile,
+                options=RunOptions(inputs=(FIXTURE,), out_dir=tmp_path / "flows"))
     return profile
 
 
@@ -176,7 +179,8 @@ def test_an_incremental_build_renders_only_what_a_new_digest_changes(stored, flo
                "for Diffusion Models", "We introduce QuickFlow for diffusion models, a "
                "sampler for diffusion models reaching FID 1.9.")])
     with Store(stored.db_path) as store:
-        run_day(stored, store, load_profile(), inputs=[day], out_dir=tmp_path / "files")
+        run_day(stored, store, load_profile(),
+                options=RunOptions(inputs=(day,), out_dir=tmp_path / "files"))
     before = files_of(out)
     report = build(stored, out)
     after = files_of(out)

@@ -16,6 +16,7 @@ from arxiv_digest.cli.show import (
     print_report, print_run, print_table, rank_table, table_width,
 )
 from arxiv_digest.errors import EXIT_ERROR, DigestError
+from arxiv_digest.pipeline import RunOptions, Services
 
 
 @cli.command()
@@ -255,10 +256,10 @@ def run(ctx, day, inputs, profile_name, out_dir, writer, max_tokens, languages, 
     several = len(profiles) > 1
     with writing(ctx, "run", wait=wait, quiet=quiet), Store(settings.db_path) as store, \
             progress_bar(not quiet) as progress:
-        runs = run_profiles(settings, store, profiles, day, inputs=list(inputs),
-                            out_dir=out_dir, writer=writer, strict=strict,
-                            max_tokens=max_tokens, languages=list(languages), enrich=enrich,
-                            notify=notifier(quiet), progress=progress)
+        options = RunOptions(tuple(inputs), out_dir, writer, strict, max_tokens,
+                             tuple(languages), enrich)
+        runs = run_profiles(settings, store, profiles, day, options,
+                            Services(notify=notifier(quiet), progress=progress))
     failed = [r for r in runs if r.error]
     if not several and failed:
         raise failed[0].error

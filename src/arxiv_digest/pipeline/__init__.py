@@ -3,6 +3,7 @@ verify -> render -> translate -> store (the stages are in :mod:`arxiv_digest.pip
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -36,7 +37,7 @@ def rank_day(settings: Settings, store: Store, profile: Profile, day: date | Non
     """Rank a stored day (ingesting ``inputs`` first, if given) for ``profile``."""
     settings = profile_settings(settings, profile)
     for path in inputs or []:
-        ingested = stages.ingest(settings, store, day, [path], strict, None)[1]
+        ingested = stages.ingest(settings, store, day, [path], strict, None).day
         day = day or ingested
     return stages.rank(settings, store, profile, day)
 
@@ -55,43 +56,67 @@ def default_out_dir(settings: Settings, profile: Profile) -> Path:
     return base if profile.name == DEFAULT_PROFILE else base / profile.name
 
 
-def run_day(settings: Settings, store: Store, profile: Profile, day: date | None = None, *,
-            inputs: list[Path] | None = None, out_dir: Path | None = None,
-            writer: str = "offline", strict: bool = False, client=None,
-            now: datetime | None = None, max_tokens: int | None = None,
-            languages: list[str] | None = None, llm_client=None,
-            enrich: bool | None = None, enrich_client=None, notify=None,
+@dataclass(frozen=True)
+class RunOptions:
+    """What a run is asked for — the command line's options."""
+
+    inputs: tuple[Path, ...] = ()         # replay files (else the day is fetched live)
+    out_dir: Path | None = None           # several profiles: out_dir/<profile>/
+    writer: str = "offline"
+    strict: bool = False
+    max_tokens: int | None = None         # the model's token budget for the run
+    languages: tuple[str, ...] = ()       # editions in other languages
+    enrich: bool | None = None            # None: only a day fetched live in this run
+
+
+@dataclass(frozen=True)
+class Services:
+    """What a run talks to and who watches it: made when absent, injected in tests."""
+
+    client: object | None = None          # arXiv's HTTP client
+    llm_client: object | None = None      # an openai client for the model server
+    enrich_client: object | None = None   # the HTTP client for enrichment
+    notify: Callable[[str], None] | None = None
+    progress: Callable | None = None      # progress(done, total, what)
+    now: datetime | None = None           # the clock, for the latest announcement
+
+
+def run_day(settings: Settings, store: Store, profile: Profile, day: date | None = None,
+            options: RunOptions = RunOptions(), services: Services = Services(),
             window: Window | None = None) -> RunResult:
     """One day's digest, stage by stage. Enrichment needs the network: by default it
     runs only for a day fetched live in this run — not for replays, not for a stored day
     run again, which reads the store alone (``enrich=True`` forces it)."""
     settings = profile_settings(settings, profile)
-    check_model(settings, writer, languages, llm_client)
-    reports, day, fetched = stages.ingest(settings, store, day, list(inputs or []), strict,
-                                          notify, client, now)
-    ranking = stages.rank(settings, store, profile, day, window)
+    check_model(settings, options.writer, options.languages, services.llm_client)
+    ingested = stages.ingest(settings, store, day, list(options.inputs), options.strict,
+                             services.notify, services.client, services.now)
+    ranking = stages.rank(settings, store, profile, ingested.day, window)
     selection = stages.choose(settings, store, profile, ranking)
     enrichment, unavailable = {}, []
-    if (settings.enrich.enabled and fetched if enrich is None else enrich) and \
-            selection.eligible:
+    wanted = settings.enrich.enabled and ingested.fetched if options.enrich is None \
+        else options.enrich
+    if wanted and selection.eligible:
         selection, enrichment, unavailable = stages.enrich(settings, profile, selection,
-                                                           enrich_client)
+                                                           services.enrich_client)
     stages.refuse_empty(selection, profile)
     plan = plan_of(store, profile, selection, enrichment, unavailable)
-    digest, backend = stages.write(settings, store, plan, writer, max_tokens, llm_client)
+    digest, backend = stages.write(settings, store, plan, options.writer, options.max_tokens,
+                                   services.llm_client)
     bank = stages.check(digest, plan)
-    target, stem = out_dir or default_out_dir(settings, profile), ranking.date.isoformat()
+    target = options.out_dir or default_out_dir(settings, profile)
+    stem = ranking.date.isoformat()
     files = stages.render(digest, target, stem)
     editions = {}
-    if languages:
-        more, editions, backend = stages.translate(settings, store, digest, bank, languages,
-                                                   backend, max_tokens, llm_client, target,
-                                                   stem)
+    if options.languages:
+        more, editions, backend = stages.translate(
+            settings, store, digest, bank, list(options.languages), backend,
+            options.max_tokens, services.llm_client, target, stem)
         files.update(more)
     paths = write_all_atomically(files)
     stages.record(store, profile, selection, digest, files[target / f"{stem}.json"], backend)
     return RunResult(digest, ranking, paths, backend.usage if backend is not None else None,
-                     editions, reports, unavailable, selection)
+                     editions, ingested.reports, unavailable, selection)
 
 
 @dataclass
@@ -102,31 +127,33 @@ class ProfileRun:
 
 
 def run_profiles(settings: Settings, store: Store, profiles: list[Profile],
-                 day: date | None = None, **options) -> list[ProfileRun]:
+                 day: date | None = None, options: RunOptions = RunOptions(),
+                 services: Services = Services()) -> list[ProfileRun]:
     """Several profiles' digests of one day in one process: the day is ingested once per
-    set of listing categories (replayed from ``inputs`` or fetched live) before any
-    profile runs, the window is read once and every profile's relevance assessed in one
-    pass, and a profile that fails is reported without stopping the others. With
+    set of listing categories (replayed from ``options.inputs`` or fetched live) before
+    any profile runs, the window is read once and every profile's relevance assessed in
+    one pass, and a profile that fails is reported without stopping the others. With
     ``out_dir`` and several profiles, each profile writes into ``out_dir/<profile>/``."""
     from arxiv_digest.errors import DigestError
 
     runs: list[ProfileRun] = []
     try:
-        reports, day, fetched = _ingest_once(settings, store, profiles, day, options)
+        reports, day, fetched = _ingest_once(settings, store, profiles, day, options, services)
     except DigestError as exc:
         return [ProfileRun(p.name, error=exc) for p in profiles]
-    if fetched and options.get("enrich") is None:
-        options["enrich"] = settings.enrich.enabled    # as a single live run would
-    out_dir = options.pop("out_dir", None)
-    window, progress = Window(), options.pop("progress", None)
+    if fetched and options.enrich is None:
+        options = replace(options, enrich=settings.enrich.enabled)   # as a live run would
+    each = replace(options, inputs=())                             # stored once, above
+    window = Window()
     for profile in profiles:
         try:
             if day is not None and not window.tiers and \
                     day in store.listing_dates(profile.categories):
-                window.assess(settings, store, profiles, day, progress)
-            target = out_dir / profile.name if out_dir and len(profiles) > 1 else out_dir
-            result = run_day(settings, store, profile, day, window=window, out_dir=target,
-                             **options)
+                window.assess(settings, store, profiles, day, services.progress)
+            out = options.out_dir
+            target = out / profile.name if out and len(profiles) > 1 else out
+            result = run_day(settings, store, profile, day, replace(each, out_dir=target),
+                             services, window)
             day = day or result.ranking.date
             if reports and not any(r.result and r.result.reports for r in runs):
                 result.reports = reports
@@ -137,19 +164,19 @@ def run_profiles(settings: Settings, store: Store, profiles: list[Profile],
 
 
 def _ingest_once(settings: Settings, store: Store, profiles: list[Profile],
-                 day: date | None, options: dict) -> tuple[list, date | None, bool]:
+                 day: date | None, options: RunOptions, services: Services
+                 ) -> tuple[list, date | None, bool]:
     """The day stored for every profile's categories before any profile runs: each set of
     categories replayed from ``inputs``, or fetched live unless stored (one fetch per
     set, however many profiles share it). Returns the reports, the day and whether it
     was fetched live."""
-    inputs = options.pop("inputs", None) or []
     reports, fetched = [], False
     for categories in dict.fromkeys(tuple(p.categories) for p in profiles):
-        ingested, day, live = stages.ingest(
-            replace(settings, categories=list(categories)), store, day, inputs,
-            options.get("strict", False), options.get("notify"), options.get("client"),
-            options.get("now"))
-        reports, fetched = reports or ingested, fetched or live
+        ingested = stages.ingest(replace(settings, categories=list(categories)), store, day,
+                                 list(options.inputs), options.strict, services.notify,
+                                 services.client, services.now)
+        day = ingested.day
+        reports, fetched = reports or ingested.reports, fetched or ingested.fetched
     return reports, day, fetched
 
 

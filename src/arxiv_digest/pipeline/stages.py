@@ -4,7 +4,7 @@ calls them in that order."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,18 +26,25 @@ from arxiv_digest.verify import bank_for, verify
 from arxiv_digest.writers import DigestPlan
 
 
+@dataclass(frozen=True)
+class Ingested:
+    """What the ingest stage did: its reports, the day, and whether it came live."""
+
+    reports: list[IngestReport]
+    day: date
+    fetched: bool                 # fetched live in this run (enrichment follows it)
+
+
 def ingest(settings: Settings, store: Store, day: date | None, inputs: list,
-           strict: bool, notify, client=None, now: datetime | None = None
-           ) -> tuple[list[IngestReport], date, bool]:
-    """Stage 1 — ingest: replay the inputs, or fetch the day live unless it is stored.
-    Returns the reports, the day, and whether it was fetched live in this run."""
+           strict: bool, notify, client=None, now: datetime | None = None) -> Ingested:
+    """Stage 1 — ingest: replay the inputs, or fetch the day live unless it is stored."""
     reports = judged(settings, store, [
         ingest_file(settings, store, path, day, strict=strict, notify=notify)
         for path in inputs])
     if reports:
-        return reports, day or reports[0].date, False
+        return Ingested(reports, day or reports[0].date, False)
     if day is not None and day in store.listing_dates(settings.categories):
-        return [], day, False
+        return Ingested([], day, False)
     from arxiv_digest.pipeline.ingest import ingest_live, make_client
 
     own = client is None
@@ -48,7 +55,7 @@ def ingest(settings: Settings, store: Store, day: date | None, inputs: list,
     finally:
         if own:
             client.close()
-    return reports, reports[0].date, True
+    return Ingested(reports, reports[0].date, True)
 
 
 def judged(settings: Settings, store: Store, reports: list[IngestReport]

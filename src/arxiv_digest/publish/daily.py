@@ -20,6 +20,7 @@ from arxiv_digest.announcements import latest_listing_date
 from arxiv_digest.config import Settings
 from arxiv_digest.digest import Digest
 from arxiv_digest.store import Store
+from arxiv_digest.pipeline import RunOptions, Services
 from arxiv_digest.topics import Profile
 
 
@@ -64,8 +65,9 @@ def daily_profiles(settings: Settings, store: Store, profiles: list[Profile],
     for p in profiles:
         if p not in missing:
             reports[p.name].skipped.append("digest")
-    for run in run_profiles(settings, store, missing, day, client=client, writer=writer,
-                            now=now, enrich=enrich, notify=notify) if missing else []:
+    runs = run_profiles(settings, store, missing, day, RunOptions(writer=writer, enrich=enrich),
+                        Services(client=client, notify=notify, now=now)) if missing else []
+    for run in runs:
         if run.error is not None:
             reports[run.profile].failed = run.error
             continue
