@@ -38,10 +38,10 @@ def base_day(shared):
         None, ["cs.CV", "cs.LG"]).listing
 
 
-def score_of(base_day, paper):
+def score_of(base_day, paper, profile=None):
     listing = copy.copy(base_day)
     listing.entries = list(base_day.entries) + [ListingEntry(base_day.date, "cs.LG", "new", paper)]
-    ranking = rank_listing(listing, load_profile())
+    ranking = rank_listing(listing, profile or load_profile())
     found = [c for c in ranking.candidates if c.paper.id == paper.id]
     return (found[0].score, found[0].rank, found[0]) if found else (0.0, None, None)
 
@@ -59,4 +59,10 @@ def test_hostile_text_gains_nothing(base_day, attack):
 
 def test_venue_only_counts_from_the_comment(base_day):
     accepted = replace(HONEST, comment="Accepted at NeurIPS 2026")
-    assert score_of(base_day, accepted)[0] > score_of(base_day, HONEST)[0]
+    assert score_of(base_day, accepted)[2].signals["venue"].value == 0.9
+    assert score_of(base_day, HONEST)[2].signals["venue"].value == 0.0
+    # the default profile's fitted weights give venue 0; a profile that weighs it ranks
+    # the accepted version higher
+    profile = load_profile()
+    weighed = replace(profile, weights={**profile.weights, "venue": 0.08})
+    assert score_of(base_day, accepted, weighed)[0] > score_of(base_day, HONEST, weighed)[0]

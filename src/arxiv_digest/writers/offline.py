@@ -56,7 +56,8 @@ def _named(word: str) -> bool:
 
 def why_read(pick: Pick, candidate: Candidate) -> str:
     """The ranking's real reasons for this paper: the profile phrases it matched, where
-    it stands against its nearest earlier paper, its strongest verified result."""
+    it stands against its nearest earlier paper (with none stored, what novelty credits
+    in its own text), its strongest verified result."""
     parts = []
     phrases = _phrases(candidate)
     if phrases:
@@ -72,6 +73,9 @@ def why_read(pick: Pick, candidate: Candidate) -> str:
     elif detail.get("same_day"):
         parts.append(f"A paper of the same day, arXiv {detail['same_day'][0]}, is close "
                      f"to it.")
+    elif detail.get("cues"):              # no earlier paper stored: what its text offers
+        parts.append(f"With no earlier paper stored to set it against, its novelty rests on "
+                     f"its own text: {'; '.join(detail['cues'])}.")
     if pick.highlight:
         parts.append(with_marker(f"Its strongest verified result: {pick.highlight}",
                                  pick.source))
