@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from arxiv_digest.models import AnnounceType, Tier
 from arxiv_digest.text.review import PeerReview
 
 SECTION_NAMES = ("core_contribution", "key_insight", "results", "limits", "why_read")
@@ -57,13 +58,13 @@ class Pick:
     named_heading: bool            # True: "N. Short name: heading"; False: "N. heading"
     authors: list[str]
     categories: list[str]
-    announce_type: str
+    announce_type: AnnounceType
     code_url: str | None
     peer_review: PeerReview        # structured; prints as its label
     evidence_strength: str
     evidence_reason: str
     area: str
-    tier: str
+    tier: Tier
     score: float
     source: int                    # the number of its abstract page in the sources
     abs_url: str
@@ -119,6 +120,8 @@ class Pick:
     def __post_init__(self):
         if isinstance(self.peer_review, str):       # a label given directly
             self.peer_review = PeerReview.from_label(self.peer_review)
+        self.announce_type = AnnounceType(self.announce_type)
+        self.tier = Tier(self.tier)
 
 
 @dataclass

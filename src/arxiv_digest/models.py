@@ -24,6 +24,21 @@ class AnnounceType(StrEnum):
         return self in (AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS)
 
 
+class Tier(StrEnum):
+    """Where a paper stands for a topic: advancing the models, applying them, or off topic."""
+
+    CORE = "core"
+    APPLICATION = "application"
+    NOT_RELEVANT = "not_relevant"
+
+
+class Feedback(StrEnum):
+    """What a reader said of a paper."""
+
+    LIKE = "like"
+    DISLIKE = "dislike"
+
+
 ANNOUNCE_TYPES: tuple[str, ...] = tuple(t.value for t in AnnounceType)
 REPLACEMENTS = frozenset({AnnounceType.REPLACE, AnnounceType.REPLACE_CROSS})
 

@@ -26,7 +26,7 @@ _TYPE_ORDER = {t: i for i, t in enumerate(AnnounceType)}
 @dataclass
 class Candidate:
     paper: Paper
-    announce_type: str               # the most direct type across the listing categories
+    announce_type: AnnounceType      # the most direct type across the listing categories
     listed_in: list[str]
     relevance: Relevance
     short_name: str
@@ -35,6 +35,9 @@ class Candidate:
     score: float = 0.0
     rank: int = 0
     news: str | None = None          # why a replacement is a candidate
+
+    def __post_init__(self):
+        self.announce_type = AnnounceType(self.announce_type)
 
     def to_json(self) -> dict:
         data = {

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from arxiv_digest.models import Feedback
 from arxiv_digest.config import Settings
 from arxiv_digest.errors import InputError
 from arxiv_digest.pipeline import profile_settings, select_day
@@ -104,7 +105,7 @@ def _like_picks(settings: Settings, store: Store, profile: Profile, day: date,
 
     if listing_file is not None and day not in store.listing_dates(profile.categories):
         stages.ingest(settings, store, day, [listing_file], False, None)
-    liked = [(pid, store.versions(pid)[-1].version, "like") for pid in picks
+    liked = [(pid, store.versions(pid)[-1].version, Feedback.LIKE) for pid in picks
              if store.versions(pid)]
     store.set_feedback(profile.name, liked, "eval")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -22,6 +23,14 @@ from arxiv_digest.digest import Digest
 from arxiv_digest.store import Store
 from arxiv_digest.pipeline import RunOptions, Services
 from arxiv_digest.topics import Profile
+
+
+class Step(StrEnum):
+    """The daily job's steps, each done once per day and profile (recorded by name)."""
+
+    DIGEST = "digest"
+    SITE = "site"
+    EMAIL = "email"
 
 
 @dataclass
@@ -64,17 +73,17 @@ def daily_profiles(settings: Settings, store: Store, profiles: list[Profile],
     missing = [p for p in profiles if store.digest_json(day, p.name) is None]
     for p in profiles:
         if p not in missing:
-            reports[p.name].skipped.append("digest")
+            reports[p.name].skipped.append(Step.DIGEST)
     runs = run_profiles(settings, store, missing, day, RunOptions(writer=writer, enrich=enrich),
                         Services(client=client, notify=notify, now=now)) if missing else []
     for run in runs:
         if run.error is not None:
             reports[run.profile].failed = run.error
             continue
-        reports[run.profile].done.append("digest")
+        reports[run.profile].done.append(Step.DIGEST)
     written = [p for p in profiles if not reports[p.name].failed]
     for p in written:
-        store.mark_published(day, p.name, "digest")
+        store.mark_published(day, p.name, Step.DIGEST)
     _site(settings, store, [p for p in written if p.on_site], reports, site_dir, build)
     for p in written:
         _email(settings, store, p, recipients_of(p), reports[p.name], send)
@@ -113,15 +122,15 @@ def _site(settings: Settings, store: Store, profiles: list[Profile], reports: di
     from arxiv_digest.publish.site import build_site
 
     day = next(iter(reports.values())).day
-    todo = [p for p in profiles if not store.is_published(day, p.name, "site")]
+    todo = [p for p in profiles if not store.is_published(day, p.name, Step.SITE)]
     if todo:
         (build or build_site)(store, site_dir, settings.home, settings.site_url)
     for p in profiles:
         if p in todo:
-            store.mark_published(day, p.name, "site")
-            reports[p.name].done.append("site")
+            store.mark_published(day, p.name, Step.SITE)
+            reports[p.name].done.append(Step.SITE)
         else:
-            reports[p.name].skipped.append("site")
+            reports[p.name].skipped.append(Step.SITE)
 
 
 def _email(settings: Settings, store: Store, profile: Profile, recipients: list[str],
@@ -131,12 +140,12 @@ def _email(settings: Settings, store: Store, profile: Profile, recipients: list[
     from arxiv_digest.publish.email import send_digest
 
     day = report.day
-    if not recipients or store.is_published(day, profile.name, "email"):
-        report.skipped.append("email")
+    if not recipients or store.is_published(day, profile.name, Step.EMAIL):
+        report.skipped.append(Step.EMAIL)
         return
     digest = Digest.from_json(json.loads(store.digest_json(day, profile.name)))
     sent = (send or send_digest)(settings.smtp, store, digest, recipients,
                                  site_url=settings.site_url)
-    store.mark_published(day, profile.name, "email")
+    store.mark_published(day, profile.name, Step.EMAIL)
     report.done.append(f"email to {len(sent.sent)}"
                        + (f" ({len(sent.skipped)} already sent)" if sent.skipped else ""))

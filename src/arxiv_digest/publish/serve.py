@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from arxiv_digest.errors import DigestError, LockedError
-from arxiv_digest.models import split_arxiv_id
+from arxiv_digest.models import Feedback, split_arxiv_id
 
 SCRIPT = """
 (function () {
@@ -204,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
             kind, profile = str(data["kind"]), str(data["profile"])
         except (ValueError, KeyError, TypeError, RecursionError):
             raise _Refusal(400, "expected {paper, profile, kind}") from None
-        if kind not in ("like", "dislike") or profile not in self.server.profiles:
+        if kind not in tuple(Feedback) or profile not in self.server.profiles:
             raise _Refusal(400, "unknown kind or profile")
         self._record(profile, paper_id, kind)
         self._answer(200, None)

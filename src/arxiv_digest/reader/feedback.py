@@ -11,10 +11,10 @@ from pathlib import Path
 from arxiv_digest.config import Settings
 from arxiv_digest.errors import DigestError, NetworkError
 from arxiv_digest.reader.library import read_library
-from arxiv_digest.models import Paper, Problem, split_arxiv_id
+from arxiv_digest.models import Feedback, Paper, Problem, split_arxiv_id
 from arxiv_digest.store import Store
 
-LIKE, DISLIKE = "like", "dislike"
+LIKE, DISLIKE = Feedback.LIKE, Feedback.DISLIKE
 
 
 @dataclass

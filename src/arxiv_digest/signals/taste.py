@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy
 
+from arxiv_digest.models import Feedback
 from arxiv_digest.signals import DayContext, SignalValue, register
 from arxiv_digest.signals.novelty import _doc
 
@@ -42,8 +43,8 @@ def weight_scale(judgements: int) -> float:
 
 @register("taste")
 def taste(ctx: DayContext) -> dict[str, SignalValue | None]:
-    liked = [p for kind, p in ctx.feedback if kind == "like"]
-    disliked = [p for kind, p in ctx.feedback if kind == "dislike"]
+    liked = [p for kind, p in ctx.feedback if kind == Feedback.LIKE]
+    disliked = [p for kind, p in ctx.feedback if kind == Feedback.DISLIKE]
     if not ctx.papers or not (liked or disliked):
         return {}
     from arxiv_digest.text.textindex import index_for
@@ -66,7 +67,7 @@ def taste(ctx: DayContext) -> dict[str, SignalValue | None]:
     out = {}
     for i, paper in enumerate(ctx.papers):
         if paper.id in said:              # the reader spoke of this very paper
-            out[paper.id] = SignalValue(1.0 if said[paper.id] == "like" else 0.0,
+            out[paper.id] = SignalValue(1.0 if said[paper.id] == Feedback.LIKE else 0.0,
                                         f"you {said[paper.id]}d this paper", scale=most)
             continue
         lean = float(min(1.0, max(-1.0, leans[i])))

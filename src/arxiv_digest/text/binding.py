@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from arxiv_digest.text.binding_words import (
@@ -59,12 +60,38 @@ from arxiv_digest.memo import remembered_here
 WINDOW = 110                    # characters of clause read on either side of a number
 
 
+class Role(StrEnum):
+    """What a number is in its clause."""
+
+    RESULT = "result"
+    SETTING = "setting"
+    NAME = "name"
+    COUNT = "count"
+    OTHER = "other"
+
+
+class Direction(StrEnum):
+    """Which way a number moves its quantity, as the source states it."""
+
+    UP = "up"
+    DOWN = "down"
+    NONE = "none"
+
+
+class Subject(StrEnum):
+    """Whose number it is."""
+
+    METHOD = "method"
+    BASELINE = "baseline"
+    FINDING = "finding"
+
+
 @dataclass(frozen=True)
 class Binding:
-    role: str                     # result / setting / name / count / other
+    role: Role
     quantity: str | None
-    direction: str                # up / down / none
-    subject: str | None           # method / baseline / finding / None (not said)
+    direction: Direction
+    subject: Subject | None       # None: not said
     condition: str | None
     confident: bool
     phrase: str                   # a short rendering faithful to the source's words
@@ -73,6 +100,15 @@ class Binding:
     level: bool = False           # a level compared with another: either end of "from A
                                   # to B", A of "lower MSE (A vs. B)"; its direction is the
                                   # way it differs from the other, never a change by A
+
+    def __post_init__(self):
+        """The vocabularies as enums, whatever the binder's rules return (equal to their
+        strings, so nothing that compares or prints them changes)."""
+        object.__setattr__(self, "role", Role(self.role))
+        object.__setattr__(self, "direction", Direction(self.direction))
+        object.__setattr__(self, "reached", Direction(self.reached))
+        if self.subject is not None:
+            object.__setattr__(self, "subject", Subject(self.subject))
 
 
 def clause_of(sentence: str, start: int, end: int) -> tuple[int, int]:

@@ -12,6 +12,7 @@ too, of kind ``bound``.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -139,6 +140,27 @@ _VS_NEAR_RE = re.compile(r"\s*(?:\(\s*)?(?:vs\.?|versus)\s*(?P<b>[\d.,]+\s?(?:%|
 _CANONICAL = {m.lower(): m for m in reversed(METRICS)}   # the first spelling listed wins
 
 
+class ClaimKind(StrEnum):
+    """What kind of number a claim is, read from its sentence."""
+
+    SPEEDUP = "speedup"
+    REDUCTION = "reduction"
+    IMPROVEMENT = "improvement"
+    RESULT = "result"
+    COUNT = "count"
+    BOUND = "bound"
+
+
+class Field(StrEnum):
+    """Where in a paper a claim was found (``source`` and ``digest``: text checked)."""
+
+    TITLE = "title"
+    ABSTRACT = "abstract"
+    COMMENT = "comment"
+    SOURCE = "source"
+    DIGEST = "digest"
+
+
 @dataclass(frozen=True)
 class Claim:
     text: str               # the number with its unit, exactly as in ``sentence``
@@ -147,13 +169,17 @@ class Claim:
     metric: str | None
     comparison: str | None  # "from 9.67 to 7.56", "vs 53.1M"
     baseline: str | None    # a named method or model it is compared against
-    kind: str               # speedup / reduction / improvement / result / count / bound
-    field: str              # title / abstract / comment
+    kind: ClaimKind
+    field: Field
     sentence: str
     start: int              # sentence offsets in the rendered field
     end: int
     number_start: int       # claim text offsets in the rendered field
     number_end: int
+
+    def __post_init__(self):
+        object.__setattr__(self, "kind", ClaimKind(self.kind))
+        object.__setattr__(self, "field", Field(self.field))
 
     @property
     def strength(self) -> float:

@@ -17,14 +17,27 @@ carries the sentence before, or leaves them out.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from dataclasses import dataclass
 
 from arxiv_digest.text.latex import latex_to_text
 from arxiv_digest.memo import per_paper
 from arxiv_digest.models import Paper
 
-ROLES = ("background", "problem", "contribution", "method", "result", "limitation",
-         "resource", "other")
+class SentenceRole(StrEnum):
+    """What a sentence does in its abstract."""
+
+    BACKGROUND = "background"
+    PROBLEM = "problem"
+    CONTRIBUTION = "contribution"
+    METHOD = "method"
+    RESULT = "result"
+    LIMITATION = "limitation"
+    RESOURCE = "resource"
+    OTHER = "other"
+
+
+ROLES = tuple(role.value for role in SentenceRole)
 
 _I = re.I
 LINK = re.compile(r"https?://|github\.com|huggingface\.co|\bproject page\b", _I)
@@ -165,8 +178,11 @@ WE = re.compile(r"\b(?:we|our|ours|us)\b", _I)
 class RoledSentence:
     index: int
     text: str
-    role: str
+    role: SentenceRole
     needs_antecedent: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "role", SentenceRole(self.role))
 
 
 def leans_back(sentence: str) -> bool:

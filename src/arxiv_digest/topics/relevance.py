@@ -16,25 +16,16 @@ that remains).
 
 from __future__ import annotations
 
-from enum import StrEnum
 
 import math
 from collections import Counter
 from dataclasses import dataclass
 
 from arxiv_digest.memo import per_paper
-from arxiv_digest.models import Paper
+from arxiv_digest.models import Paper, Tier
 from arxiv_digest.topics import Profile
 from arxiv_digest.topics.passing import positions, title_positions
 from arxiv_digest.topics.terms import PhraseIndex, TermSet, tokens
-
-class Tier(StrEnum):
-    """Where a paper stands for a topic: advancing the models, applying them, or off topic."""
-
-    CORE = "core"
-    APPLICATION = "application"
-    NOT_RELEVANT = "not_relevant"
-
 
 CORE, APPLICATION, NOT_RELEVANT = Tier.CORE, Tier.APPLICATION, Tier.NOT_RELEVANT
 STRONG = 2.5   # a topic phrase at least this heavy is unambiguous
@@ -44,13 +35,16 @@ STUFFING_DENSITY = 0.12
 
 @dataclass(frozen=True)
 class Relevance:
-    tier: str
+    tier: Tier
     value: float          # graded score in [0, 1]
     topic: float          # raw topic evidence
     core: float
     application: float
     terms: tuple[str, ...]   # the strongest topic phrases found
     reason: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "tier", Tier(self.tier))
 
     @property
     def passes(self) -> bool:
