@@ -14,7 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from arxiv_digest.config import load_settings
 from arxiv_digest.pipeline.ingest import ingest_file
 from arxiv_digest.pipeline.stages import judged
-from arxiv_digest.signals.novelty import _doc
+from arxiv_digest.signals.novelty import document
 from arxiv_digest.sources.jsonl import paper_from_record
 from arxiv_digest.store import Store
 from arxiv_digest.text.textindex import TextIndex
@@ -37,17 +37,17 @@ def same_matrix(a, b) -> bool:
 
 def test_the_index_builds_the_vectorizers_matrix_entry_for_entry(day_file):
     papers = papers_of(day_file("2026-06-23")) + papers_of(day_file("2026-06-24"))
-    index = TextIndex(_doc)
+    index = TextIndex(document)
     # Papers met in different orders and sets, some analysed before, the vocabulary cut
     # (more than 60,000 terms) and not cut.
     for chosen in (papers[:40], papers[300:], papers, papers[::-1][:700], papers[10:12]):
         fitted = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2),
                                  max_features=60000, dtype=numpy.float32)
-        expected = fitted.fit_transform([_doc(p) for p in chosen])
+        expected = fitted.fit_transform([document(p) for p in chosen])
         assert same_matrix(index.tfidf(chosen), expected), len(chosen)
-    unigrams = TextIndex(_doc, ngrams=1, max_features=300)
+    unigrams = TextIndex(document, ngrams=1, max_features=300)
     expected = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_features=300,
-                               dtype=numpy.float32).fit_transform([_doc(p) for p in papers])
+                               dtype=numpy.float32).fit_transform([document(p) for p in papers])
     assert same_matrix(unigrams.tfidf(papers), expected)
 
 

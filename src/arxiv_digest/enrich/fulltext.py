@@ -41,7 +41,7 @@ CANONICAL = [
     (r"Shanghai AI Lab\w*|Shanghai Artificial Intelligence Laboratory", "Shanghai AI Lab"),
     (r"Chinese Academy of Sciences", "Chinese Academy of Sciences"),
 ]
-_CANONICAL = [(re.compile(p), name) for p, name in CANONICAL]
+CANONICAL = [(re.compile(p), name) for p, name in CANONICAL]
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
@@ -81,7 +81,7 @@ class FullText:
 def normalise_institution(affiliation: str) -> str | None:
     """'Dept. of EECS, Massachusetts Institute of Technology, Cambridge, USA' -> 'MIT'."""
     text = " ".join(affiliation.split())
-    for pattern, name in _CANONICAL:
+    for pattern, name in CANONICAL:
         if pattern.search(text):
             return name
     parts = [p.strip(" .;") for p in re.split(r",|;|\n", text) if p.strip(" .;")]

@@ -28,7 +28,7 @@ from pathlib import Path
 from arxiv_digest.digest import LABELS, SECTION_NAMES, Digest
 from arxiv_digest.errors import ConfigError
 from arxiv_digest.files import current_umask, directory_lock, is_stale, os_error
-from arxiv_digest.render import _environment
+from arxiv_digest.render import environment
 from arxiv_digest.store import Store
 from arxiv_digest.topics import DEFAULT_PROFILE, available_profiles, load_profile
 
@@ -229,7 +229,7 @@ class Pages:
         self.staging, self.out, self.previous, self.only = staging, out, previous, only
         self.manifest: dict[str, list[str] | str] = {}
         self.rendered = self.kept = 0
-        self.env = _environment(True)
+        self.env = environment(True)
         self._base = dict(site_title=SITE_TITLE, site=True, L=LABELS, here=None,
                           sections=[(n, LABELS[n]) for n in SECTION_NAMES])
 

@@ -82,7 +82,7 @@ def _visible(value: object) -> object:
 
 
 @lru_cache(maxsize=2)
-def _environment(autoescape: bool):
+def environment(autoescape: bool):
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(loader=PackageLoader("arxiv_digest.render", "templates"),
@@ -112,12 +112,12 @@ def render_json(digest: Digest, labels: dict | None = None) -> str:
 
 @RENDERERS.register("markdown", suffix="md")
 def render_markdown(digest: Digest, labels: dict | None = None) -> str:
-    return _environment(False).get_template("digest.md.j2").render(**_context(digest, labels))
+    return environment(False).get_template("digest.md.j2").render(**_context(digest, labels))
 
 
 @RENDERERS.register("html", suffix="html")
 def render_html(digest: Digest, labels: dict | None = None) -> str:
-    return _environment(True).get_template("digest.html.j2").render(**_context(digest, labels))
+    return environment(True).get_template("digest.html.j2").render(**_context(digest, labels))
 
 
 def renderings(digest: Digest, labels: dict | None = None) -> dict[str, str]:

@@ -51,14 +51,13 @@ SURVEY = re.compile(r"\b(survey|tutorial|review of|overview of|we review|primer|
 _TITLE_FRAMING = re.compile(r"\b(revisited|rethinking|revisiting|why|towards understanding|"
                             r"on the|when does|do|does|can)\b|\?", re.I)
 
-HISTORY_WINDOW_DAYS = 120
 # Credit for each thing the paper introduces (``introduced.Introduced.what``); a second
 # named artifact of another kind (a method and the benchmark it releases) adds less.
 CREDIT = {"artifact": 1.5, "offered": 1.0, "formal": 2.0}
 SECOND_ARTIFACT = 1.0
 
 
-def _doc(paper: Paper) -> str:
+def document(paper: Paper) -> str:
     return f"{paper.title}. {paper.title}. {latex_to_text(paper.abstract or '')}"
 
 
@@ -120,7 +119,7 @@ def _max_similarities(pool: list[Paper], history: list[Paper]):
     """For each pool paper: (best history match, similarity), (best same-day match, similarity)."""
     from arxiv_digest.text.textindex import index_for
 
-    matrix = index_for(_doc).tfidf(list(pool) + list(history))
+    matrix = index_for(document).tfidf(list(pool) + list(history))
     pool_m, hist_m = matrix[: len(pool)], matrix[len(pool):]
     day = (pool_m @ pool_m.T).toarray()
     for i in range(len(pool)):

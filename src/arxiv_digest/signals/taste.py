@@ -29,7 +29,7 @@ import numpy
 
 from arxiv_digest.models import Feedback
 from arxiv_digest.signals import DayContext, SignalValue, register
-from arxiv_digest.signals.novelty import _doc
+from arxiv_digest.signals.novelty import document
 
 MIN_SPREAD = 0.05              # projection differences smaller than this say little
 HALF, CEILING = 5, 8.0         # n judgements scale the profile weight by CEILING·n/(n+HALF)
@@ -50,7 +50,7 @@ def taste(ctx: DayContext) -> dict[str, SignalValue | None]:
     from arxiv_digest.text.textindex import index_for
 
     n, k = len(ctx.papers), len(liked)
-    matrix = index_for(_doc).tfidf(list(ctx.papers) + liked + disliked + list(ctx.history))
+    matrix = index_for(document).tfidf(list(ctx.papers) + liked + disliked + list(ctx.history))
     pool, like_m = matrix[:n], matrix[n:n + k]
     dislike_m, field = matrix[n + k:n + len(ctx.feedback)], matrix[n + len(ctx.feedback):]
     background = numpy.asarray((field if field.shape[0] else pool).mean(axis=0)).ravel()

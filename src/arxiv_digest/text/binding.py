@@ -54,7 +54,7 @@ from arxiv_digest.text.binding_words import (
     SPEED, STOP, TIME_UNITS, UP, WORD, canonical_metric, change_direction, is_change_of,
     quantity_words, states_way,
 )
-from arxiv_digest.text.claims import _CHANGED_BEFORE, PAIR_ASIDE, unit_words
+from arxiv_digest.text.claims import CHANGED_BEFORE, PAIR_ASIDE, unit_words
 from arxiv_digest.memo import remembered_here
 
 WINDOW = 110                    # characters of clause read on either side of a number
@@ -134,11 +134,11 @@ def bind(sentence: str, start: int, end: int, *, unit: str | None = None,
     metric = _metric_in_clause(before, after) or None
     bare = re.search(r"([\-+\u2212]?\d[\d.,]*\S*?)\s*(?:to|(\u2192|->|\u27f6))\s*$", before)
     if bare and not (comparison or "").startswith("from") and (
-            bare.group(2) or _CHANGED_BEFORE.search(before, max(0, bare.start() - 60),
+            bare.group(2) or CHANGED_BEFORE.search(before, max(0, bare.start() - 60),
                                                     bare.start())):
         comparison = f"from {bare.group(1)} to {number}"     # "boosts X (GenEval: A to B)"
     reverse = _FROM_AFTER.match(after) if _TO_BEFORE.search(before) else None
-    if reverse and not (comparison or "").startswith("from") and _CHANGED_BEFORE.search(
+    if reverse and not (comparison or "").startswith("from") and CHANGED_BEFORE.search(
             before[-80:]):
         comparison = f"from {reverse.group('a').rstrip('.,')} to {number}"   # "to B from A"
     start_of = _starting_value(number, before, after, comparison)
@@ -283,7 +283,7 @@ def _starting_value(number: str, before: str, after: str, comparison: str | None
     91.8%") — else ''. A bare "A to B" after a "from" pair is one too ("from 8.26 to 6.27
     on SiT, 32.39 to 26.69 on JiT"), and so is the A of "lowers X to B from A"."""
     turned = _TO_B_FROM.search(before)
-    if turned and not (comparison or "").startswith("from") and _CHANGED_BEFORE.search(
+    if turned and not (comparison or "").startswith("from") and CHANGED_BEFORE.search(
             before[:turned.start()][-80:]):
         return f"from {number} to {turned.group('b').rstrip('.,')}"
     rest = _PAIR_REST.match(after)
@@ -295,7 +295,7 @@ def _starting_value(number: str, before: str, after: str, comparison: str | None
             written and number_digits(written.group(1)) == number_digits(number)) or (
             re.match(r"^\s*(?:to|\u2192|->)", after) and (re.search(
                 r"\bfrom\s+[\-+\u2212]?\d[^;]{0,80}?\bto\s+[\-+\u2212]?\d", before)
-                or _CHANGED_BEFORE.search(before[-60:]))):
+                or CHANGED_BEFORE.search(before[-60:]))):
         if written:
             return comparison
         b = re.match(r"[\-+\u2212]?\.?\d[\d.,]*" + _PAIR_UNIT, after[rest.end() - 1:])

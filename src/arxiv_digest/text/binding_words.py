@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from arxiv_digest.text.claims import _CANONICAL, _CASE_SENSITIVE, _METRIC_RE, CHANGE_VERB  # noqa: F401
+from arxiv_digest.text.claims import CANONICAL, CASE_SENSITIVE, METRIC_RE, CHANGE_VERB  # noqa: F401
 
-METRIC = _METRIC_RE   # one metric vocabulary, shared with claims
+METRIC = METRIC_RE   # one metric vocabulary, shared with claims
 
 UP_WORDS = ("higher", "more", "larger", "greater", "increase", "increases", "increased",
             "increasing", "gain", "gains", "boost", "boosts", "boosted", "raise", "raises",
@@ -176,8 +176,8 @@ _SYNONYMS = {"speedup": "speed", "speed-up": "speed", "speedups": "speed", "fast
 
 
 def canonical_metric(name: str) -> str:
-    canonical = _CANONICAL.get(name.lower(), name)
-    if canonical in _CASE_SENSITIVE and name != canonical:
+    canonical = CANONICAL.get(name.lower(), name)
+    if canonical in CASE_SENSITIVE and name != canonical:
         return ""
     return canonical
 

@@ -37,11 +37,11 @@ METRICS = [
     "sampling speed", "generation speed", "correlation", "Spearman", "Pearson", "r", "R^2",
     "cosine similarity",
 ]
-_METRIC_RE = re.compile(
+METRIC_RE = re.compile(
     r"(?<![\w])(" + "|".join(re.escape(m) for m in sorted(METRICS, key=len, reverse=True))
     + r")(?![\w])", re.IGNORECASE)
 # Metrics whose short names are ordinary words: matched case-sensitively only.
-_CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS", "CER"}
+CASE_SENSITIVE = {"IS", "AP", "MATH", "r", "KL", "ASR", "HPS", "MOS", "CER"}
 
 # A number stands alone: not inside a name ("SiT-XL/2", "pass@1", "1:2"), except right
 # after a slash between two values ("79.1%/88.1%").
@@ -119,7 +119,7 @@ CHANGE_VERB = re.compile(
     r"sav|shrink|shrank|grow|grew|rise|rising|rose|climb|jump|halv|doubl|accelerat|enhanc|"
     r"degrad|narrow|widen|shorten|speed|lift|elevat|diminish|trim|slash|compress|worsen)\w*",
     re.I)
-_CHANGED_BEFORE = re.compile(r"(?:" + CHANGE_VERB.pattern + r")[^\d;.]{0,50}$", re.I)
+CHANGED_BEFORE = re.compile(r"(?:" + CHANGE_VERB.pattern + r")[^\d;.]{0,50}$", re.I)
 
 _KIND_WORDS = [
     ("speedup", re.compile(r"faster|speed-?ups?|accelerat|throughput|\u00d7|-fold|times fewer", re.I)),
@@ -137,7 +137,7 @@ _AFTER_UNIT_RE = re.compile(r"\s?(%|\u00d7|dB|points|pp|seconds|s|ms|steps|GB|MB
                             r"(?![a-zA-Z])")
 # One run of white space before the optional bracket, so a long run cannot backtrack.
 _VS_NEAR_RE = re.compile(r"\s*(?:\(\s*)?(?:vs\.?|versus)\s*(?P<b>[\d.,]+\s?(?:%|\u00d7|[KMB])?)")
-_CANONICAL = {m.lower(): m for m in reversed(METRICS)}   # the first spelling listed wins
+CANONICAL = {m.lower(): m for m in reversed(METRICS)}   # the first spelling listed wins
 
 
 class ClaimKind(StrEnum):
@@ -260,10 +260,10 @@ class _Metrics:
 
     def _find(self) -> None:
         self.starts = []
-        for match in _METRIC_RE.finditer(self.sentence):
+        for match in METRIC_RE.finditer(self.sentence):
             name = match.group(1)
-            canonical = _CANONICAL.get(name.lower(), name)
-            if canonical in _CASE_SENSITIVE and name != canonical:
+            canonical = CANONICAL.get(name.lower(), name)
+            if canonical in CASE_SENSITIVE and name != canonical:
                 continue
             self.starts.append(match.start())
             self.ends.append(match.end())
@@ -384,7 +384,7 @@ def _from_to(s: _Sentence) -> None:
             a_text += " " + words                     # "56 GPU training hours"
         # "boosts X (GenEval: A to B)": a change verb just before makes a bare pair one
         pair = bool(match.group("from") or match.group("arrow")) or paired or bool(
-            _CHANGED_BEFORE.search(sentence, max(0, a_start - 60), a_start))
+            CHANGED_BEFORE.search(sentence, max(0, a_start - 60), a_start))
         comparison = f"from {a_text} to {b_text}"
         if pair and (a_unit or aside or s.metrics.near(a_start, a_end)):
             s.add(a_start, a_end, _to_float(match.group("a")), a_unit, comparison.strip())
