@@ -11,9 +11,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler
 
-from loopback import LoopbackServer
+from loopback import LoopbackServer, QuietHandler
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
@@ -172,12 +171,7 @@ class FakeArxiv(LoopbackServer):
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):  # keep test output clean
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 parts = urlsplit(self.path)
                 server.requests.append(Seen(parts.path, parse_qs(parts.query), dict(self.headers)))

@@ -18,10 +18,9 @@ import json
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
 
-from loopback import LoopbackServer
+from loopback import LoopbackServer, QuietHandler
 
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code",
                  "pre", "blockquote", "tg-spoiler", "span", "tg-emoji"}
@@ -250,12 +249,7 @@ class FakeChat(LoopbackServer):
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)

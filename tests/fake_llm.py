@@ -15,9 +15,8 @@ import select
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
 
-from loopback import LoopbackServer
+from loopback import LoopbackServer, QuietHandler
 
 FABRICATION = ("It reaches FID 1.23 on ImageNet and was accepted at ECCV 2026, work done "
                "by researchers at MIT.")
@@ -284,12 +283,7 @@ class FakeLLM(LoopbackServer):
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def _not_found(self):
                 server.other_requests.append(self.path)
                 self._write(404, {"error": {"message": "not found"}}, {})

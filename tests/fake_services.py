@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from loopback import LoopbackServer
+from loopback import LoopbackServer, QuietHandler
 
 
 def minimal_pdf(lines: list[str]) -> bytes:
@@ -70,12 +69,7 @@ class FakeServices(LoopbackServer):
     def _handler(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 path = urlsplit(self.path).path
                 server.requests.append(path)

@@ -17,7 +17,6 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -29,7 +28,7 @@ from arxiv_digest.render import render_json
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
 from arxiv_digest.verify import source_bank, verify
-from loopback import LoopbackServer
+from loopback import LoopbackServer, QuietHandler
 from test_email import free_port
 from arxiv_digest.pipeline import RunOptions
 
@@ -71,12 +70,7 @@ class RecordingProxy(LoopbackServer):
     def _handler(self):
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def _forward(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length) if length else None
