@@ -113,11 +113,17 @@ def assess_many(papers: list[Paper], profiles: list[Profile]) -> dict[str, list[
         same[profile.name] = kinds.setdefault(verdict, len(kinds))   # a small key to hash
     matcher = PhraseIndex(sets)
     out: dict[str, list[Relevance]] = {p.name: [] for p in profiles}
+    topic_sets = [(g, "topic") for g in range(len(groups))]
     for paper in papers:
         title_words, abstract_words = paper_tokens(paper)
-        title_apart, abstract_apart = passing_positions(paper)
-        title, title_aside = matcher.count_apart(title_words, title_apart)
-        abstract, abstract_aside = matcher.count_apart(abstract_words, abstract_apart)
+        title, title_aside = matcher.count_apart(title_words, frozenset())
+        abstract, abstract_aside = matcher.count_apart(abstract_words, frozenset())
+        if any(title[key] or abstract[key] for key in topic_sets):
+            # Where the topic is named at all, which of those mentions are only in
+            # passing (read only then: most papers of a day never name it).
+            title_apart, abstract_apart = passing_positions(paper)
+            title, title_aside = matcher.count_apart(title_words, title_apart)
+            abstract, abstract_aside = matcher.count_apart(abstract_words, abstract_apart)
         judged: dict[int, Relevance] = {}
         for profile in profiles:
             key = same[profile.name]
