@@ -4,7 +4,7 @@ from dataclasses import replace
 import pytest
 
 from arxiv_digest.config import EnrichSettings
-from arxiv_digest.enrich import enrich, enrichment_client
+from arxiv_digest.enrich import POLITE_INTERVALS, enrich, enrichment_client
 from arxiv_digest.enrich.fulltext import normalise_institution, parse_latexml, parse_pdf
 from arxiv_digest.models import Paper
 from arxiv_digest.pipeline import run_day
@@ -189,3 +189,22 @@ def test_github_token_is_sent_when_set(settings, services, tmp_path, monkeypatch
     assert sent and sent[0].get("Authorization") == "Bearer ghp_test"
     others = [h for p, h in zip(services.requests, services.headers) if not p.startswith("/github/")]
     assert all("Authorization" not in h for h in others)
+
+
+def test_every_service_is_asked_at_its_polite_pace(settings, services, tmp_path):
+    """Each public service is asked at most once per its interval, whatever the others do."""
+    settings = env(settings, services)
+    clock = FakeClock()
+    client = enrichment_client(settings, clock=clock, sleep=clock.sleep)
+    with Store(settings.db_path) as store:
+        run_day(settings, store, load_profile(), **run_options(
+            inputs=[FIXTURE], out_dir=tmp_path / "out", enrich=True, enrich_client=client))
+    starts: dict[str, list[float]] = {}
+    for record in client.log:
+        starts.setdefault(record.service, []).append(record.started)
+    assert set(starts) == set(POLITE_INTERVALS), starts.keys()
+    asked_again = {service: times for service, times in starts.items() if len(times) >= 2}
+    assert len(asked_again) >= 3, starts               # the fixture has one code link only
+    for service, times in asked_again.items():
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        assert min(gaps) >= POLITE_INTERVALS[service] > 0, (service, gaps)

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+import arxiv_digest.enrich as enrichment
 from arxiv_digest.publish.daily import daily
 from arxiv_digest.store import Store
 from arxiv_digest.topics import load_profile
@@ -28,7 +29,10 @@ def cli(*args, home, extra_env=None):
 
 
 @pytest.fixture
-def services():
+def services(monkeypatch):
+    """Loopback enrichment services, asked without the public services' pacing (the pacing
+    itself is tested with an injected clock in test_http and test_enrich)."""
+    monkeypatch.setattr(enrichment, "POLITE_INTERVALS", {})
     server = FakeServices().start()
     yield server
     server.stop()

@@ -68,11 +68,14 @@ class EnrichReport:
     unavailable: list[str] = field(default_factory=list)
 
 
+# Seconds between two requests to one service (each service is asked by one thread).
+POLITE_INTERVALS = {"arxiv-html": 1.0, "github": 0.5, "huggingface": 0.5, "semanticscholar": 1.0}
+
+
 def enrichment_client(settings: Settings, **overrides) -> HttpClient:
     options = dict(user_agent=settings.user_agent, cache_dir=settings.cache_dir,
                    timeout=settings.enrich.timeout, retries=settings.enrich.retries,
-                   min_intervals={"arxiv-html": 1.0, "github": 0.5, "huggingface": 0.5,
-                                  "semanticscholar": 1.0})
+                   min_intervals=dict(POLITE_INTERVALS))
     options.update(overrides)
     return HttpClient(**options)
 
