@@ -1,23 +1,33 @@
-"""The offline digest of every shared day, read as a reader reads it: no stock line, no
-template, no sentence that leans on one not shown, no list cut after its first item, no
-name printed twice, a one-line contribution for every pick — and a top of the page that
-never contradicts the body. The days run in date order, each with the earlier ones as
-its history, as a daily user has them."""
+"""The twenty shared days, run offline in date order, each with the earlier ones as its
+history, as a daily user has them — once, for every test here:
 
+- the offline digest read as a reader reads it: no stock line, no template, no sentence
+  that leans on one not shown, no list cut after its first item, no name printed twice, a
+  one-line contribution for every pick, and a top of the page that never contradicts the
+  body;
+- byte for byte what several profiles in one pass write, and what the recorded hashes say.
+"""
+
+import hashlib
+import json
+import os
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from arxiv_digest.config import load_settings
 from arxiv_digest.digest import SECTION_NAMES, Digest, Verification
-from arxiv_digest.pipeline import run_day
 from arxiv_digest.render import render_json
 from arxiv_digest.text.roles import classify, leans_back
-from arxiv_digest.store import Store
-from arxiv_digest.topics import load_profile
 from arxiv_digest.verify import facts, source_bank, verify
 from arxiv_digest.writers.prose import third_person
-from arxiv_digest.pipeline import RunOptions
+from arxiv_digest.pipeline import RunOptions, run_day, run_profiles
+from arxiv_digest.store import Store
+from arxiv_digest.topics import load_profile
+from conftest import REPO
+from test_profiles_many import outputs, second_profile
 
 # Lines the offline writer once printed where it had nothing to say: anywhere, and in the
 # lines it writes itself (why-read, limits, evidence, dek, reading order).
@@ -29,16 +39,25 @@ OWN_STOCK = ("takes up \u201c", "work on ", "readers following", "anyone working
 ORDINALS = ("First", "Second", "Third", "Finally")
 
 
+@dataclass
+class TwentyDays:
+    runs: list            # (day, the run's result) in date order
+    digests: Path         # the folder the runs wrote their outputs into
+
+
 @pytest.fixture(scope="module")
-def days(tmp_path_factory, shared):
-    settings = load_settings(tmp_path_factory.mktemp("home"))
-    out = tmp_path_factory.mktemp("out")
-    runs = []
+def twenty_days(shared, tmp_path_factory) -> TwentyDays:
+    settings = load_settings(tmp_path_factory.mktemp("twenty-days"))
     with Store(settings.db_path) as store:
-        for path in sorted((shared / "data" / "arxiv").glob("*.jsonl")):
-            runs.append((path.stem, run_day(settings, store, load_profile(),
-                                            options=RunOptions(inputs=(path,), out_dir=out))))
-    return runs
+        runs = [(path.stem, run_day(settings, store, load_profile(),
+                                    options=RunOptions(inputs=(path,))))
+                for path in sorted((shared / "data" / "arxiv").glob("*.jsonl"))]
+    return TwentyDays(runs, settings.home / "digests")
+
+
+@pytest.fixture
+def days(twenty_days):
+    return twenty_days.runs
 
 
 def shown(pick) -> list[str]:
@@ -143,3 +162,25 @@ def test_every_digest_verifies_again_and_the_check_has_teeth(days):
         counts = dict(digest.counts)
         counts.pop("topic_pool")
         assert counts == result.ranking.counts
+
+
+def test_one_pass_writes_what_each_profile_alone_writes(shared, tmp_path, twenty_days):
+    days = sorted((shared / "data" / "arxiv").glob("*.jsonl"))
+    together = load_settings(tmp_path / "together")
+    second_profile(together.home)
+    profiles = [load_profile("diffusion", together.home), load_profile("flows", together.home)]
+    with Store(together.db_path) as store:
+        for path in days:
+            runs = run_profiles(together, store, profiles, options=RunOptions(inputs=(path,)))
+            assert [r.error for r in runs] == [None, None], path.name
+    alone = outputs(twenty_days.digests)              # the built-in profile run alone
+    assert len(alone) == 3 * len(days)
+    assert alone == outputs(together.home / "digests")
+    # And byte for byte what the single-profile run wrote before any of the many-profile
+    # machinery existed (the digests' SHA-256, recorded then).
+    snapshot = REPO / "tests" / "snapshots" / "digests-sha256.json"
+    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in alone.items()}
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":      # after a deliberate change of the text
+        snapshot.write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n")
+    assert hashes == json.loads(snapshot.read_text())
+    assert len(outputs(together.home / "digests" / "flows")) == 3 * len(days)
