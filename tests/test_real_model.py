@@ -140,7 +140,9 @@ def model_server(gguf, tmp_path_factory):
 
 
 def local(settings, proxy, **options) -> object:
-    return replace(settings, llm=LLMSettings(
+    """Three picks (the protocol is the same for five, and a tiny model on two cores
+    takes about half a minute a request)."""
+    return replace(settings, picks=3, llm=LLMSettings(
         base_url=proxy.url + "/v1", api_key="none", model=MODEL, concurrency=1,
         timeout=300, max_retries=1, max_output_tokens=options.get("max_output", 160)))
 
@@ -160,7 +162,7 @@ def test_the_llm_writer_end_to_end_through_a_real_model(model_server, settings, 
     assert chats[0].format == "json_schema" and chats[0].status == 500
     assert "response_format" in json.dumps(chats[0].response)
     answered = [e for e in chats if e.status == 200]
-    assert len(answered) >= 6
+    assert len(answered) >= 4                      # three picks, then the day's lines
     assert all(e.format == "json_object" and "schema" in e.request["response_format"]
                for e in answered)
     usage = result.usage
