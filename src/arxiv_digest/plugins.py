@@ -26,9 +26,14 @@ class Registry:
     """Named plugins of one kind, with per-plugin options (``enriched`` for signals,
     ``sniff`` for replay sources)."""
 
-    def __init__(self, kind: str, group: str, builtins: Iterable[str]):
+    def __init__(self, kind: str, group: str, builtins: Iterable[str] | dict[str, str]):
+        """``builtins``: the modules that register the built-ins when imported; a mapping
+        from each built-in's name to its module lets one be had without importing the
+        others (an offline run never imports the model client)."""
         self.kind, self.group = kind, group
-        self._builtins = list(builtins)
+        self._named = dict(builtins) if isinstance(builtins, dict) else {}
+        self._builtins = list(dict.fromkeys(self._named.values())) if self._named \
+            else list(builtins)
         self._items: dict[str, Any] = {}
         self._options: dict[str, dict] = {}
         self._loaded = False
@@ -76,6 +81,10 @@ class Registry:
         return dict(self._options.get(name, {}))
 
     def get(self, name: str, hint: str = ""):
+        if not self._loaded and name in self._named:     # a built-in keeps its name
+            importlib.import_module(self._named[name])
+            if name in self._items:
+                return self._items[name]
         self.load()
         if name not in self._items:
             raise ConfigError(f"unknown {self.kind} {name!r}{hint}; available: "
@@ -86,8 +95,8 @@ class Registry:
 SIGNALS = Registry("signal", "arxiv_digest.signals", [
     f"arxiv_digest.signals.{m}" for m in ("relevance", "novelty", "evidence", "venue", "code",
                                           "enriched", "taste")])
-WRITERS = Registry("writer", "arxiv_digest.writers", ["arxiv_digest.writers.offline",
-                                                      "arxiv_digest.writers.llm"])
+WRITERS = Registry("writer", "arxiv_digest.writers", {"offline": "arxiv_digest.writers.offline",
+                                                      "llm": "arxiv_digest.writers.llm"})
 RENDERERS = Registry("output format", "arxiv_digest.renderers", ["arxiv_digest.render"])
 SOURCES = Registry("replay source", "arxiv_digest.sources", ["arxiv_digest.sources.jsonl",
                                                             "arxiv_digest.sources.feed"])

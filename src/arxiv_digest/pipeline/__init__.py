@@ -182,15 +182,17 @@ def _ingest_once(settings: Settings, store: Store, profiles: list[Profile],
 
 def plan_of(store: Store, profile: Profile, selection: Selection, enrichment: dict,
           unavailable: list[str]) -> DigestPlan:
-    from arxiv_digest.enrich import summarise
-
     ranking = selection.ranking
     skipped = store.skipped_at_ingest(ranking.date, profile.categories)
+    summary = []
+    if enrichment:                    # (a run without enrichment never imports its client)
+        from arxiv_digest.enrich import summarise
+
+        summary = summarise(unavailable, len(enrichment))
     return DigestPlan(day=ranking.date, profile=profile, counts=ranking.counts,
                       ranking=ranking, picks=selection.picks,
                       coverage=coverage(ranking, skipped), excluded_repeats=selection.repeats,
-                      enrichment=enrichment,
-                      unavailable=summarise(unavailable, len(enrichment)) if enrichment else [])
+                      enrichment=enrichment, unavailable=summary)
 
 
 def check_model(settings: Settings, writer: str, languages: list[str] | None,

@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arxiv_digest.announcements import check_listing_date, latest_listing_date
 from arxiv_digest.config import Settings
 from arxiv_digest.errors import InputError
-from arxiv_digest.http import HttpClient
 from arxiv_digest.models import IngestReport, Problem, SourceResult
 from arxiv_digest.sources import ProgressFn, open_replay
-from arxiv_digest.sources.live import LiveArxiv
 from arxiv_digest.store import Store
+
+if TYPE_CHECKING:                     # a replay never needs the network client
+    from arxiv_digest.http import HttpClient
 
 
 def make_client(settings: Settings, **overrides) -> HttpClient:
+    from arxiv_digest.http import HttpClient
+
     options = dict(
         user_agent=settings.user_agent, cache_dir=settings.cache_dir,
         timeout=settings.http_timeout, retries=settings.http_retries,
@@ -43,6 +47,8 @@ def ingest_live(settings: Settings, store: Store, client: HttpClient, day: date 
                 strict: bool = False, now: datetime | None = None,
                 progress: ProgressFn | None = None) -> IngestReport:
     """Fetch a day from arXiv (feeds, then the export API) into the store."""
+    from arxiv_digest.sources.live import LiveArxiv
+
     now = now or datetime.now(timezone.utc)
     if day is None:
         day = latest_listing_date(now, settings.holidays)

@@ -4,11 +4,18 @@ are left out of a paper's weighted mean): institutions, community, authors, code
 from __future__ import annotations
 
 import math
+from functools import cache
 
-from arxiv_digest.enrich.fulltext import CANONICAL
 from arxiv_digest.signals import DayContext, SignalValue, register
 
-NOTABLE = {name for _, name in CANONICAL}
+
+@cache
+def notable() -> frozenset[str]:
+    """The major labs and universities (read when a day has enrichment: a run without it
+    never imports the enrichment's network client and parsers)."""
+    from arxiv_digest.enrich.fulltext import CANONICAL
+
+    return frozenset(name for _, name in CANONICAL)
 
 
 def _enrichment(ctx: DayContext, paper_id: str):
@@ -24,11 +31,11 @@ def institution(ctx: DayContext) -> dict[str, SignalValue | None]:
         if not names:
             out[paper.id] = None
             continue
-        notable = [n for n in names if n in NOTABLE]
-        value = 1.0 if notable else 0.5
+        major = [n for n in names if n in notable()]
+        value = 1.0 if major else 0.5
         out[paper.id] = SignalValue(value, f"institutions: {', '.join(names[:4])}"
                                            + (" (a major research lab or university)"
-                                              if notable else ""))
+                                              if major else ""))
     return out
 
 

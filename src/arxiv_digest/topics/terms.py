@@ -83,13 +83,16 @@ class PhraseIndex:
 
     def __init__(self, sets: dict[str, TermSet]):
         self.sets = sets
-        self._exact: dict[str, list[tuple[list[str], str, str]]] = {}
-        self._prefix: dict[str, list[tuple[list[str], str, str]]] = {}
+        # Each entry: the phrase's parts, the phrase, its set, and whether a part is a
+        # wildcard (a phrase without one is matched by comparing the words as a slice).
+        self._exact: dict[str, list[tuple[list[str], str, str, bool]]] = {}
+        self._prefix: dict[str, list[tuple[list[str], str, str, bool]]] = {}
         for name, terms in sets.items():
-            for first, entries in terms._exact.items():
-                self._exact.setdefault(first, []).extend((p, ph, name) for p, ph in entries)
-            for key, entries in terms._prefix.items():
-                self._prefix.setdefault(key, []).extend((p, ph, name) for p, ph in entries)
+            for index, source in ((self._exact, terms._exact), (self._prefix, terms._prefix)):
+                for key, entries in source.items():
+                    index.setdefault(key, []).extend(
+                        (p, ph, name, any(part.endswith("*") for part in p))
+                        for p, ph in entries)
 
     def count(self, words: list[str]) -> dict[str, Counter]:
         """Occurrences per set; where phrases of one set overlap at a position, the
@@ -103,12 +106,21 @@ class PhraseIndex:
         found: dict[str, Counter] = {name: Counter() for name in self.sets}
         aside: dict[str, Counter] = {name: Counter() for name in self.sets}
         exact, prefix, matches = self._exact, self._prefix, TermSet._matches
-        for i, word in enumerate(words):
+        # Most of a day's papers name no phrase of any set: find where phrases may start
+        # (a word some phrase starts with, or one sharing a wildcard's first letters).
+        words = words if isinstance(words, list) else list(words)
+        present = set(words)
+        if present.isdisjoint(exact) and (
+                not prefix or {word[:3] for word in present}.isdisjoint(prefix)):
+            return found, aside
+        for i in [i for i, word in enumerate(words) if word in exact or word[:3] in prefix]:
+            word = words[i]
+            at_word, at_prefix = exact.get(word), prefix.get(word[:3])
             best: dict[str, tuple[int, str]] = {}
-            for hits in (exact.get(word), prefix.get(word[:3])):
-                for parts, phrase, name in hits or ():
-                    if (len(parts) == 1 and not parts[0].endswith("*")) or \
-                            matches(parts, words, i):
+            for hits in (at_word, at_prefix):
+                for parts, phrase, name, wild in hits or ():
+                    if (matches(parts, words, i) if wild
+                            else words[i:i + len(parts)] == parts):
                         if len(parts) > best.get(name, (0, ""))[0]:
                             best[name] = (len(parts), phrase)
             for name, (_, phrase) in best.items():
