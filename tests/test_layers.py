@@ -59,3 +59,28 @@ def test_no_import_runs_up_the_layers():
 def test_the_package_root_stays_small():
     modules = sorted(p.name for p in ROOT.glob("*.py"))
     assert len(modules) <= 15, modules
+
+
+def test_a_replay_without_enrichment_or_a_model_imports_neither(tmp_path):
+    """An offline replay never loads the network client, the enrichment parsers or the
+    model writer (their imports cost a cold run a tenth of a second and more)."""
+    import os
+    import subprocess
+    import sys
+
+    from test_digest import FIXTURE
+
+    code = ("import sys\n"
+            "from arxiv_digest.cli import main\n"
+            "try:\n"
+            "    main(['run', '--quiet', '--input', sys.argv[1], '--out', sys.argv[2]])\n"
+            "except SystemExit as exit:\n"
+            "    assert not exit.code, exit.code\n"
+            "print(' '.join(m for m in ('httpx', 'arxiv_digest.http', 'arxiv_digest.enrich',"
+            " 'arxiv_digest.writers.llm', 'arxiv_digest.llm.backend') if m in sys.modules))\n")
+    env = dict(os.environ, ARXIV_DIGEST_HOME=str(tmp_path / "home"))
+    proc = subprocess.run([sys.executable, "-c", code, str(FIXTURE), str(tmp_path / "out")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "2026-06-10.md").exists()
+    assert proc.stdout.strip() == "", proc.stdout
