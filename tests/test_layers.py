@@ -56,6 +56,28 @@ def test_no_import_runs_up_the_layers():
     assert upward == []
 
 
+def test_no_loop_between_folders():
+    """Within one layer too: no folder (or root module) imports one that imports it back,
+    directly or through others."""
+    graph: dict[str, set[str]] = {}
+    for path in ROOT.rglob("*.py"):
+        mine = path.relative_to(ROOT).parts[0].removesuffix(".py")
+        graph.setdefault(mine, set()).update(
+            unit_of(module) for module in imports(path) if unit_of(module) != mine)
+
+    def reachable(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for unit in graph.get(todo.pop(), ()):
+                if unit not in seen:
+                    seen.add(unit)
+                    todo.append(unit)
+        return seen
+
+    loops = sorted(f"{a} -> {b}" for a in graph for b in graph[a] if a in reachable(b))
+    assert loops == []
+
+
 def test_the_package_root_stays_small():
     modules = sorted(p.name for p in ROOT.glob("*.py"))
     assert len(modules) <= 15, modules
