@@ -255,7 +255,7 @@ def test_a_timeout_is_not_retried_where_the_message_may_have_arrived(configured,
                                                                       stored, clock):
     chat.fail(SLACK_PATH, Reply(hang=True, arrive=True))
     settings = load_settings(configured)
-    with Store(settings.db_path) as store, client(clock, timeout=0.3) as http:
+    with Store(settings.db_path) as store, client(clock, timeout=1.0) as http:
         report = chan.deliver(settings, store, stored,
                               targets_of(configured, "lab-slack", "lab-discord"), client=http)
     assert [o.state for o in report.outcomes] == ["failed", "delivered"]
@@ -267,7 +267,7 @@ def test_a_matrix_retry_reuses_its_transaction_id_and_posts_once(configured, cha
                                                                   clock):
     chat.fail("/_matrix/", Reply(hang=True, arrive=True))
     settings = load_settings(configured)
-    with Store(settings.db_path) as store, client(clock, timeout=0.3) as http:
+    with Store(settings.db_path) as store, client(clock, timeout=1.0) as http:
         report = chan.deliver(settings, store, stored, targets_of(configured, "lab-matrix"),
                               client=http)
     assert report.outcomes[0].state == "delivered"

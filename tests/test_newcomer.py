@@ -132,7 +132,7 @@ def test_defaults_in_use_are_named(home, day_file, tmp_path):
 
 def test_a_silent_server_is_not_a_silent_wait(world):  # noqa: F811
     settings, arxiv, inbox, site = world
-    settings = replace(settings, http_timeout=0.5, http_retries=1)
+    settings = replace(settings, http_timeout=1.0, http_retries=1)
     arxiv.fail("/atom/cs.CV", Fault(200, body=b"", delay=3.0))
     said = []
     with Store(settings.db_path) as store:
