@@ -63,8 +63,9 @@ def test_framing_cues():
                                  "guidance is not necessary."))
     incremental, cues2 = framing(paper(2, "A Module", "This is an extended version of our "
                                        "previous conference paper. We propose a module."))
-    assert theory > 0.6 and "proves a formal result" in cues and "overturned assumption" in cues
-    assert incremental == 0.0 and "incremental framing" in cues2
+    assert theory > 0.6 and "proves a formal result" in cues
+    assert "overturns a common assumption" in cues
+    assert incremental == 0.0 and "frames itself as incremental" in cues2
     survey, cues3 = framing(paper(3, "A Survey of Diffusion Models", "We prove nothing new."))
     assert survey == 0.0 and cues3 == ("survey or tutorial: no new method",)
 

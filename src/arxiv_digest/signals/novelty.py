@@ -25,20 +25,21 @@ from arxiv_digest.models import Paper
 from arxiv_digest.signals import DayContext, SignalValue, register
 
 # How the paper stands to what is known, as its own text says it: these add to what it
-# introduces (see ``introduced``), they never replace it.
+# introduces (see ``introduced``), they never replace it. Every cue reads as a verb phrase
+# of the paper ("introduces X; proves a formal result; overturns a common assumption").
 FRAMING = {
-    "overturned assumption": (2.0, re.compile(
+    "overturns a common assumption": (2.0, re.compile(
         r"\b(contrary to|counter-?intuitive(?:ly)?|surprising(?:ly)?|challenges? the "
         r"(?:common|prevailing|widespread|standard|conventional)|we challenge|misconception|"
         r"(?:is|are) not (?:optimal|necessary|needed|required)|no longer holds?|"
         r"(?:suffice|suffices) (?:for|to)|fundamental (?:misalignment|limitation|mismatch))\b",
         re.I)),
-    "new problem or axis": (1.5, re.compile(
+    "opens a new problem or axis": (1.5, re.compile(
         r"\b(new (?:problem|task|setting|paradigm|perspective|axis|class of|family)|"
         r"for the first time|the first (?:to|method|framework|systematic|study|work|approach|"
         r"attack|benchmark)|first (?:systematic|principled|unified)|novel (?:paradigm|perspective|"
         r"problem|task|setting)|we formali[sz]e|we introduce the (?:problem|task|notion))\b", re.I)),
-    "mechanistic insight": (1.0, re.compile(
+    "explains a mechanism": (1.0, re.compile(
         r"\b(we (?:analy[sz]e|study|investigate|explain) (?:why|how|when)|"
         r"mechanism(?:s)? (?:behind|underlying)|phase transition)\b", re.I)),
 }
@@ -83,7 +84,7 @@ def introduces(paper: Paper) -> list[tuple[str, float]]:
     contribution = " ".join(s.text for s in classify(paper)
                             if s.role in ("contribution", "method"))
     if _FINDING.search(paper.title) or _FINDING.search(contribution[:400]):
-        found.append(("a new finding", 1.0))
+        found.append(("reports a new finding", 1.0))
     return found
 
 
@@ -98,12 +99,12 @@ def framing(paper: Paper) -> tuple[float, tuple[str, ...]]:
         if pattern.search(text):
             found.append(name)
             raw += weight
-    if _TITLE_FRAMING.search(paper.title) and "overturned assumption" not in found:
+    if _TITLE_FRAMING.search(paper.title) and "overturns a common assumption" not in found:
         raw += 0.3
-        found.append("question or revisit in the title")
+        found.append("its title frames a question or a revisit")
     if INCREMENTAL.search(text):
         raw -= 1.5
-        found.append("incremental framing")
+        found.append("frames itself as incremental")
     if SURVEY.search(paper.title) or SURVEY.search((paper.abstract or "")[:300]):
         raw = 0.0
         found = ["survey or tutorial: no new method"]
