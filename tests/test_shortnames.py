@@ -34,3 +34,20 @@ def test_defined_terms_in_the_abstract_are_not_names():
 
 def test_compact_title_drops_dangling_small_words():
     assert compact_title("Learning to Sample with the Best of Both Worlds") == "Learning to Sample"
+
+
+def test_a_name_keeping_a_word_of_its_long_form_is_the_papers_own(day_file):
+    """2606.24548 names its benchmark "Counterfactual-World (CF-World)" — its capitals are
+    not the words' initials, and the metric it defines later (PRR) is not its name; an
+    existing architecture abbreviated beside "we" ("MM-DiT") stays no name of the paper."""
+    import json
+
+    row = next(json.loads(line) for line in day_file("2026-06-24").open(encoding="utf-8")
+               if line.startswith('{"id": "2606.24548'))
+    real = Paper(id=row["id"], version=1, title=row["title"], authors=row["authors"],
+                 abstract=row["abstract"], categories=row["categories"])
+    assert short_name(real) == "CF-World"
+    existing = paper("Layout Control for Text-to-Image Models",
+                     "We build on the Multimodal Diffusion Transformer (MM-DiT) and add a layout "
+                     "branch.")
+    assert short_name(existing) == "Layout Control"

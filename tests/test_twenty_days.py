@@ -123,6 +123,7 @@ def test_no_list_cut_after_its_first_item_and_no_name_twice(days):
                 r"\b(?:a|an|the|of|to|and|or|with|while|which|that|for|by|only)\.$", line), \
                 (day, pick.id, line)
             assert 20 <= len(line) <= 260, (day, pick.id, line)
+            assert "?" not in line, (day, pick.id, line)     # it states, never asks
 
 
 def test_the_top_of_the_page_never_contradicts_the_body(days):

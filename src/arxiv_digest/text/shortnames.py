@@ -63,6 +63,36 @@ def _acronym_matches(acronym: str, before: str) -> bool:
     return len(letters) >= 2 and all(ch in it for ch in letters)
 
 
+def _spelled_by(acronym: str, before: str) -> bool:
+    """The acronym's letters and digits appear, right to left, in the words just before it,
+    its first letter starting a word and the words no more than it needs: a compound's
+    inner letters count ("Counterfactual-World (CF-World)", "Text-to-Speech (TTS)"), the
+    longest-form rule of Schwartz and Hearst (2003)."""
+    chars = [c.lower() for c in acronym if c.isalnum()]
+    letters = sum(c.isalpha() for c in chars)
+    words = before.rstrip().split()[-min(len(chars) + 5, 2 * len(chars)):]
+    text = " ".join(words)
+    j = len(text) - 1
+    for k in range(len(chars) - 1, -1, -1):
+        while j >= 0 and (text[j].lower() != chars[k] or
+                          (k == 0 and j > 0 and text[j - 1].isalnum())):
+            j -= 1
+        if j < 0:
+            return False
+        j -= 1
+    used = text[j + 1:].split()
+    return letters >= 2 and 1 <= len(used) <= max(2, len(chars))
+
+
+def _keeps_a_word(acronym: str, before: str) -> bool:
+    """A hyphenated name that keeps one word of its long form whole ("Counterfactual-World
+    (CF-World)"), unlike an abbreviation of an existing term ("Multimodal Diffusion
+    Transformer (MM-DiT)")."""
+    parts = [p for p in acronym.split("-") if len(p) >= 3]
+    tail = re.split(r"[\s\-]+", before.rstrip())[-3:]
+    return "-" in acronym and any(p in tail for p in parts)
+
+
 @per_paper
 def short_name(paper: Paper) -> str:
     """The paper's own name for its contribution, else a compact phrase of its title."""
@@ -194,7 +224,8 @@ def _defined_acronym(title: str, abstract: str) -> str | None:
             if needs_intro and (not _INTRO_NEAR.search(before[-90:])
                                 or not _named_thing(before[-60:], acronym)):
                 continue   # the abstract defines a term (RL, MDP); only an introduced method counts
-            if _acronym_matches(acronym, before):
+            if _acronym_matches(acronym, before) or (needs_intro and _keeps_a_word(
+                    acronym, before) and _spelled_by(acronym, before)):
                 return acronym
     return None
 

@@ -69,7 +69,8 @@ PRIOR = re.compile(r"^\s*(?:(?:However|Yet|But),?\s+)?(?:existing|prior|previous
                    r"these (?:methods|approaches|models))\b", re.I)
 PURPOSE = re.compile(r"^\s*(?:To (?:address|tackle|overcome|solve|mitigate|bridge|close|fill|"
                      r"remedy|resolve|this end)\b[^,]{0,160},|In this (?:paper|work|study),|"
-                     r"Here,|Therefore,|Thus,|Hence,|Motivated by [^,]{0,120},)\s*", re.I)
+                     r"Here,|Therefore,|Thus,|Hence,|(?:Motivated|Inspired) by [^,]{0,120},)\s*",
+                     re.I)
 _FUNCTION_END = re.compile(r"\b(?:a|an|the|of|to|and|or|with|for|whether|that|while|which|"
                            r"in|on|by|as|from|only|also|even|then|[a-z]+ly|[a-z]+ed)$", re.I)
 _CLAUSE_CUT = re.compile(r", (?:which|where|while|whereas|enabling|allowing|achieving|yielding|"
