@@ -124,6 +124,8 @@ def test_no_list_cut_after_its_first_item_and_no_name_twice(days):
                 (day, pick.id, line)
             assert 20 <= len(line) <= 260, (day, pick.id, line)
             assert "?" not in line, (day, pick.id, line)     # it states, never asks
+            assert not re.search(r"\b(?:this|these|those|such)\s+(?!paper|work|study)[a-z]",
+                                 line.split(",")[0], re.I), (day, pick.id, line)  # stands alone
 
 
 def test_the_top_of_the_page_never_contradicts_the_body(days):

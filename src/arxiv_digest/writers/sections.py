@@ -43,7 +43,9 @@ AFFINITY = {
 MAX_CORE = 6          # a longer core hands its last sentences to the key insight
 MAX_INSIGHT = 6       # the key insight ends after this many sentences
 MAX_RESULTS = 6       # the results section ends after this many sentences
-ONE_LINE = 200        # a one-line contribution is at most this long
+ONE_LINE = 240        # a one-line contribution is at most this long
+ASKS = re.compile(r"\b(?:ask|asks|we investigate|we examine|we study) (?:whether|if|how|why)\b",
+                  re.I)
 MIN_LINE = 60         # and says more than "The authors propose X."
 
 CONTRIBUTES = re.compile(
@@ -288,6 +290,10 @@ class PickWriter:
         names the paper); else that sentence's main clause; else the title's phrase."""
         speaking = [s for s in self.sentences if CONTRIBUTES.search(s.text) or (
             s.role == "contribution" and SPEAKS.match(s.text))]
+        # A sentence saying what the paper contributes comes before one that only speaks
+        # of it ("we reveal an asymmetry"); a sentence that asks states nothing.
+        speaking = sorted((s for s in speaking if not ASKS.search(s.text)),
+                          key=lambda s: not CONTRIBUTES.search(s.text))
         lines = [(_line_of(s.text, self.pick.short_name), s) for s in speaking]
         whole = [line for line, s in lines if line and not line.endswith("\u2026")
                  and len(line) >= MIN_LINE and _whole(line, s.text, self.pick.short_name)]
@@ -337,7 +343,7 @@ def _line_of(sentence: str, name: str) -> str:
     short, else cut before a clause that hangs on it; '' when no clean line comes out."""
     text = PURPOSE.sub("", sentence, count=1)
     text = re.sub(r"^(\s*we)\s+(?:further|also|additionally|then)\b", r"\1", text, flags=re.I)
-    if leans_back(text) or text.rstrip().endswith("?"):
+    if _leans(text) or text.rstrip().endswith("?"):
         return ""
     line = third_person(text, name).rstrip()
     if len(line) <= ONE_LINE:
